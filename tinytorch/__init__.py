@@ -1,0 +1,45 @@
+"""tinytorch: a deep-learning framework small enough to read, built in the course's modules.
+
+    import tinytorch
+    import tinytorch.nn as nn
+    x = tinytorch.randn(4, 3, requires_grad=True)
+"""
+
+from tinytorch import nn, optim
+from tinytorch.core.autograd import detect_anomaly, enable_grad, gradcheck, no_grad
+from tinytorch.core.random import manual_seed
+from tinytorch.core.tensor import (
+    Tensor,
+    arange,
+    bool_,
+    cat,
+    eye,
+    float32,
+    float64,
+    full,
+    full_like,
+    int64,
+    matmul,
+    maximum,
+    minimum,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randn,
+    randn_like,
+    stack,
+    tensor,
+    where,
+    zeros,
+    zeros_like,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Tensor", "arange", "bool_", "cat", "detect_anomaly", "enable_grad", "eye", "float32",
+    "float64", "full", "full_like", "gradcheck", "int64", "manual_seed", "matmul", "maximum",
+    "minimum", "nn", "no_grad", "ones", "ones_like", "optim", "rand", "rand_like", "randn",
+    "randn_like", "stack", "tensor", "where", "zeros", "zeros_like",
+]

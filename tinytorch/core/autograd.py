@@ -1,0 +1,264 @@
+"""Module 05, Autograd: reverse-mode differentiation on a graph built as you compute.
+
+Every differentiable operation is a `Function` (see `tinytorch.core.ops`): its `forward` maps
+NumPy arrays to an array and saves what its `backward` will need; its `backward` maps the
+gradient of the output to one gradient per input. Applying a Function to tensors that require
+gradients records it as the output's `_ctx`, so the graph is simply the chain of `_ctx.inputs`.
+
+`backward(root)` walks that graph once in reverse topological order. It is iterative (a chain of
+10,000 ops must not hit Python's recursion limit), sums gradients where a tensor was used more
+than once, reduces broadcast gradients back to each input's shape, and frees what each Function
+saved, so the memory of the forward pass is returned as soon as it is no longer needed.
+
+This module knows nothing of the `Tensor` class: it only reads the attributes `_ctx`,
+`requires_grad`, `shape` and calls `_accumulate_grad`, so `tensor.py` can build on it without an
+import cycle.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+import numpy as np
+
+
+class _Mode(threading.local):
+    """Per-thread switches: marimo may run cells on more than one thread."""
+
+    grad_enabled = True
+    detect_anomaly = False
+
+
+_mode = _Mode()
+
+
+def is_grad_enabled() -> bool:
+    return _mode.grad_enabled
+
+
+class _GradMode(contextlib.ContextDecorator):
+    """Context manager and decorator that sets grad mode and restores it on exit."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+
+    def __enter__(self):
+        self.previous = _mode.grad_enabled
+        _mode.grad_enabled = self.enabled
+
+    def __exit__(self, *exc):
+        _mode.grad_enabled = self.previous
+
+
+def no_grad() -> _GradMode:
+    """Do not record operations: for evaluation and for optimizer updates.
+
+    Use as `with no_grad(): ...` or as a decorator `@no_grad()`.
+    """
+    return _GradMode(False)
+
+
+def enable_grad() -> _GradMode:
+    """Record operations again inside a `no_grad()` block."""
+    return _GradMode(True)
+
+
+@contextlib.contextmanager
+def detect_anomaly():
+    """Check every forward output and every backward gradient for NaN or infinity.
+
+    Off by default because the checks cost a pass over every array. When a non-finite value
+    appears, a `FloatingPointError` names the operation that produced it and its input shapes,
+    which is what you need to find where a loss turned into NaN.
+    """
+    previous = _mode.detect_anomaly
+    _mode.detect_anomaly = True
+    try:
+        yield
+    finally:
+        _mode.detect_anomaly = previous
+
+
+def is_anomaly_enabled() -> bool:
+    return _mode.detect_anomaly
+
+
+class Function:
+    """One node of the graph: subclasses define `forward` and `backward` side by side.
+
+    `forward(self, *arrays, **options)` receives the input tensors' NumPy arrays and returns the
+    output array; it stores on `self` whatever `backward` needs. `backward(self, grad)` returns
+    one gradient array (or None) per input, each either of the input's shape or of a shape that
+    broadcasts to it (the engine sums broadcast dimensions away). `self.needs_input_grad` lets
+    backward skip gradients nobody asked for.
+    """
+
+    __slots__ = ("inputs", "needs_input_grad", "__dict__")
+
+    def __init__(self, *inputs):
+        self.inputs = inputs
+        self.needs_input_grad = tuple(t.requires_grad for t in inputs)
+
+    def forward(self, *arrays, **options) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad: np.ndarray):
+        raise NotImplementedError
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def release(self) -> None:
+        """Drop what forward saved; called by the engine once backward has used it."""
+        self.__dict__.clear()
+        self.__dict__["released"] = True
+
+    def __repr__(self) -> str:
+        return f"<{self.name}Backward>"
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum `grad` over the dimensions that broadcasting added or stretched to reach `shape`.
+
+    If `x` of shape (3, 1) was added to `y` of shape (2, 3, 4), the output and its gradient
+    have shape (2, 3, 4); x's gradient is that summed over axis 0 (added) and axis 2 (stretched).
+    """
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    stretched = tuple(i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1)
+    grad = grad.sum(axis=tuple(range(extra)) + stretched, keepdims=True)
+    return grad.reshape(shape)
+
+
+def _topological_order(root) -> list:
+    """Tensors reachable from `root` that require grad, each after every tensor it feeds.
+
+    An explicit stack instead of recursion, so depth is limited by memory, not by Python.
+    """
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        ctx = node._ctx
+        if ctx is not None:
+            for parent in ctx.inputs:
+                if parent.requires_grad and id(parent) not in visited:
+                    stack.append((parent, False))
+    order.reverse()
+    return order
+
+
+def backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
+    """Propagate `grad` (d something / d root) to every leaf that requires grad.
+
+    Leaves (tensors made by the user, parameters) accumulate into `.grad`; intermediate tensors
+    only do so if `retain_grad()` was called on them.
+    """
+    pending = {id(root): grad}
+    for node in _topological_order(root):
+        g = pending.pop(id(node), None)
+        if g is None:
+            continue
+        ctx = node._ctx
+        if ctx is None or node._retains_grad:
+            node._accumulate_grad(g)
+        if ctx is None:
+            continue
+        if ctx.__dict__.get("released"):
+            raise RuntimeError(
+                f"backward() through {ctx.name} a second time: the first backward() freed the "
+                "graph's saved arrays. Pass retain_graph=True to the first backward() if you "
+                "need to go through the graph again."
+            )
+        input_grads = ctx.backward(g)
+        if not isinstance(input_grads, tuple):
+            input_grads = (input_grads,)
+        if _mode.detect_anomaly:
+            _check_finite(ctx, input_grads, "backward")
+        for parent, needs, pg in zip(ctx.inputs, ctx.needs_input_grad, input_grads, strict=True):
+            if not needs or pg is None:
+                continue
+            pg = unbroadcast(pg, parent.shape)
+            key = id(parent)
+            pending[key] = pending[key] + pg if key in pending else pg
+        if not retain_graph:
+            ctx.release()
+
+
+def _check_finite(ctx: Function, arrays, phase: str) -> None:
+    for a in arrays:
+        if a is not None and a.dtype.kind == "f" and not np.isfinite(a).all():
+            shapes = ", ".join(str(t.shape) for t in ctx.inputs)
+            raise FloatingPointError(
+                f"detect_anomaly: {ctx.name} produced a non-finite value in its {phase} pass "
+                f"(inputs of shape {shapes})."
+            )
+
+
+def check_forward(ctx: Function, out: np.ndarray) -> None:
+    """Called on every op's output while `detect_anomaly()` is on."""
+    _check_finite(ctx, (out,), "forward")
+
+
+def gradcheck(fn, *inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-4,
+              seed: int = 0) -> bool:
+    """Check autograd's gradients of `fn` at `inputs` against central finite differences.
+
+    Works on any function of tensors, including ones you write yourself. The inputs are
+    copied to float64 (float32 finite differences are too noisy to compare against). A
+    non-scalar output is reduced with fixed random weights, so every output element counts.
+    Returns True, or raises AssertionError naming the input and the worst element.
+    """
+    xs = [x.detach().double().clone().requires_grad_(x.dtype.kind == "f") for x in inputs]
+    out = fn(*xs)
+    weights = np.random.default_rng(seed).standard_normal(out.shape)
+
+    def objective() -> float:
+        with no_grad():
+            return float((fn(*xs).numpy() * weights).sum())
+
+    (out * weights).sum().backward()
+    for i, x in enumerate(xs):
+        if not x.requires_grad:
+            continue
+        analytic = np.zeros(x.shape) if x.grad is None else x.grad.numpy()
+        numeric = np.zeros(x.shape)
+        flat = x.data.reshape(-1)
+        for j in range(flat.size):
+            saved = flat[j]
+            flat[j] = saved + eps
+            plus = objective()
+            flat[j] = saved - eps
+            minus = objective()
+            flat[j] = saved
+            numeric.flat[j] = (plus - minus) / (2 * eps)
+        if not np.allclose(analytic, numeric, atol=atol, rtol=rtol):
+            j = int(np.abs(analytic - numeric).argmax())
+            raise AssertionError(
+                f"gradcheck failed for input {i} (shape {x.shape}): at flat index {j} autograd "
+                f"gives {analytic.flat[j]:.6g}, finite differences give {numeric.flat[j]:.6g}"
+            )
+    return True
+
+
+__all__ = [
+    "Function",
+    "backward",
+    "detect_anomaly",
+    "enable_grad",
+    "gradcheck",
+    "is_anomaly_enabled",
+    "is_grad_enabled",
+    "no_grad",
+    "unbroadcast",
+]

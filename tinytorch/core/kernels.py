@@ -1,0 +1,48 @@
+"""The one place where tinytorch chooses its matrix-multiply kernel.
+
+Natively, `np.matmul` calls an optimised BLAS (OpenBLAS here: about 158 GFLOP/s for an
+MNIST-sized float32 layer on 2 cores). In the browser, Pyodide's NumPy has no BLAS and its
+`matmul` falls back to a plain loop, while `np.einsum` uses NumPy's vectorised
+sum-of-products loop: 3.5x faster for float32 (measured in ../shared/WASM.md, 4.0 vs
+1.15 GFLOP/s). So the kernel depends on the platform, and both kernels are tested to agree.
+
+`bench/bench_matmul.py` measures both kernels on the machine it runs on.
+"""
+
+import sys
+
+import numpy as np
+
+
+def matmul_blas(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`a @ b` through NumPy's matmul (BLAS when NumPy has one); batch dims broadcast."""
+    return np.matmul(a, b)
+
+
+def matmul_einsum(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`a @ b` through einsum's sum-of-products loop, which beats a BLAS-less matmul."""
+    if a.ndim == 2 and b.ndim == 2:
+        return np.einsum("ij,jk->ik", a, b)
+    return np.einsum("...ij,...jk->...ik", a, b)
+
+
+KERNELS = {"blas": matmul_blas, "einsum": matmul_einsum}
+DEFAULT_KERNEL = "einsum" if sys.platform == "emscripten" else "blas"
+_active = KERNELS[DEFAULT_KERNEL]
+
+
+def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Multiply with the kernel chosen for this platform (see the module docstring)."""
+    return _active(a, b)
+
+
+def use_matmul_kernel(name: str) -> None:
+    """Switch kernel, e.g. to compare them in a benchmark: 'blas' or 'einsum'."""
+    global _active
+    if name not in KERNELS:
+        raise ValueError(f"unknown matmul kernel {name!r}; choose one of {sorted(KERNELS)}")
+    _active = KERNELS[name]
+
+
+def active_matmul_kernel() -> str:
+    return next(name for name, fn in KERNELS.items() if fn is _active)

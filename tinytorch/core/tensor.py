@@ -1,0 +1,626 @@
+"""Module 01, Tensor: an n-dimensional array that remembers how it was computed.
+
+A `Tensor` wraps a NumPy array (`.data`). Arithmetic, reductions, shape changes and indexing
+all go through `apply`, which runs an op's forward on the arrays and, when gradients are
+wanted, records the op so `backward()` can run it in reverse (see `tinytorch.core.autograd`).
+
+dtypes: float32 is the default for anything made from Python floats, because it halves memory
+against float64 and is what accelerators use; float64 (for gradient checks), int64 (class
+labels, indices) and bool (masks) are supported. A NumPy float64 array keeps float64 (you asked
+for it); other float arrays become float32, other integer arrays int64. Mixing an integer
+tensor with a float makes the integer side float, as in PyTorch, rather than silently
+promoting to float64 as NumPy does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tinytorch.core import autograd, ops
+from tinytorch.core.random import default_generator
+
+float32, float64, int64 = np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.int64)
+bool_ = np.dtype(np.bool_)
+_DTYPES = (float32, float64, int64, bool_)
+
+
+def _as_dtype(dtype) -> np.dtype:
+    dt = np.dtype(dtype)
+    if dt not in _DTYPES:
+        raise TypeError(f"unsupported dtype {dt}; tinytorch supports float32, float64, int64, bool")
+    return dt
+
+
+def _to_array(data, dtype=None) -> np.ndarray:
+    """Convert `data` to an array of a supported dtype; an ndarray already right is not copied."""
+    if isinstance(data, Tensor):
+        data = data.data
+    if dtype is not None:
+        return np.asarray(data, dtype=_as_dtype(dtype))
+    array = np.asarray(data)
+    kind = array.dtype.kind
+    if kind == "f":
+        explicit_float64 = isinstance(data, np.ndarray) and array.dtype == float64
+        return array if explicit_float64 else array.astype(float32, copy=False)
+    if kind in "iu":
+        return array.astype(int64, copy=False)
+    if kind == "b":
+        return array
+    raise TypeError(f"cannot make a tensor from {type(data).__name__} with dtype {array.dtype}")
+
+
+def apply(op: type[autograd.Function], *inputs: Tensor, **options) -> Tensor:
+    """Run `op` forward on the inputs' arrays; record it in the graph if a gradient is wanted."""
+    ctx = op(*inputs)
+    out = ctx.forward(*[t.data for t in inputs], **options)
+    if autograd.is_anomaly_enabled():
+        autograd.check_forward(ctx, out)
+    result = Tensor._wrap(out)
+    if autograd.is_grad_enabled() and any(ctx.needs_input_grad):
+        result.requires_grad = True
+        result._ctx = ctx
+    return result
+
+
+def _pick_axis(axis, dim):
+    """Accept NumPy's `axis=` and PyTorch's `dim=` spellings; they mean the same."""
+    if dim is not None:
+        if axis is not None:
+            raise TypeError("give axis or dim, not both")
+        return tuple(dim) if isinstance(dim, list) else dim
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _shape_args(shape) -> tuple:
+    """Allow both f(2, 3) and f((2, 3))."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+class Tensor:
+    """An array with an optional gradient. See the module docstring for dtypes.
+
+    `Tensor(data)` shares memory with `data` when it is already a NumPy array of a supported
+    dtype (like `torch.from_numpy`); `tinytorch.tensor(data)` always copies.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_retains_grad", "__weakref__")
+    __array_ufunc__ = None  # `ndarray + Tensor` defers to Tensor.__radd__
+
+    def __init__(self, data, dtype=None, requires_grad: bool = False):
+        self.data = _to_array(data, dtype)
+        self.grad = None
+        self._ctx = None
+        self._retains_grad = False
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_()
+
+    @classmethod
+    def _wrap(cls, array: np.ndarray) -> Tensor:
+        """Make a tensor around an op's output without any checks: the hot path."""
+        t = object.__new__(Tensor)
+        t.data, t.grad, t._ctx, t._retains_grad, t.requires_grad = array, None, None, False, False
+        return t
+
+    # ----- properties -------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the values (not counting the gradient): numel * element_size."""
+        return self.data.nbytes
+
+    def element_size(self) -> int:
+        return self.data.itemsize
+
+    def numel(self) -> int:
+        return self.data.size
+
+    def size(self, dim: int | None = None):
+        return self.shape if dim is None else self.shape[dim]
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._ctx is None
+
+    @property
+    def grad_fn(self):
+        return self._ctx
+
+    @property
+    def T(self) -> Tensor:
+        return self.permute(*reversed(range(self.ndim)))
+
+    # ----- conversion -------------------------------------------------------------------
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, not copied): read it, do not write to it."""
+        return self.data
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def item(self):
+        if self.data.size != 1:
+            raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
+        return self.data.item()
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def detach(self) -> Tensor:
+        """The same values, cut off from the graph (shares memory)."""
+        return Tensor._wrap(self.data)
+
+    def clone(self) -> Tensor:
+        """A copy of the values; gradients flow back to the original."""
+        return self * 1 if self.requires_grad else Tensor._wrap(self.data.copy())
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(
+                f"only floating-point tensors can require gradients, this one is {self.dtype}"
+            )
+        self.requires_grad = requires_grad
+        return self
+
+    def retain_grad(self) -> Tensor:
+        """Keep `.grad` on this intermediate (non-leaf) tensor after backward."""
+        self._retains_grad = True
+        return self
+
+    def to(self, dtype) -> Tensor:
+        dtype = _as_dtype(dtype)
+        if dtype == self.dtype:
+            return self
+        if self.requires_grad and dtype.kind == "f":
+            return apply(ops.Cast, self, dtype=dtype)
+        return Tensor._wrap(self.data.astype(dtype))
+
+    def float(self) -> Tensor:
+        return self.to(float32)
+
+    def double(self) -> Tensor:
+        return self.to(float64)
+
+    def long(self) -> Tensor:
+        return self.to(int64)
+
+    # ----- autograd ---------------------------------------------------------------------
+    def backward(self, gradient=None, retain_graph: bool = False) -> None:
+        """Compute the gradient of this tensor with respect to every leaf that requires grad.
+
+        A scalar's gradient defaults to 1. For a non-scalar tensor there is no single
+        "derivative", so you must pass `gradient` (of the same shape): backward then computes
+        the vector-Jacobian product with it.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward() on a tensor that does not require grad: no input in its computation "
+                "had requires_grad=True (or it was computed inside no_grad())."
+            )
+        if gradient is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    f"backward() on a tensor of shape {self.shape} needs an explicit gradient "
+                    "of that shape: the implicit gradient 1 exists only for scalar outputs."
+                )
+            grad = np.ones(self.shape, dtype=self.dtype)
+        else:
+            grad = _to_array(gradient, self.dtype)
+            if grad.shape != self.shape:
+                raise ValueError(f"gradient has shape {grad.shape}, the tensor has {self.shape}")
+        autograd.backward(self, grad, retain_graph=retain_graph)
+
+    def _accumulate_grad(self, grad: np.ndarray) -> None:
+        """Add to `.grad`. Never writes into an existing gradient array (it may be shared)."""
+        grad = np.asarray(grad, dtype=self.dtype)
+        if self.grad is None:
+            self.grad = Tensor._wrap(grad if grad.flags.writeable else grad.copy())
+        else:
+            self.grad = Tensor._wrap(self.grad.data + grad)
+
+    # ----- arithmetic -------------------------------------------------------------------
+    def _pair(self, other) -> tuple[Tensor, Tensor]:
+        """Make `other` a tensor and agree on a dtype: an int side meets a float side as float."""
+        if not isinstance(other, Tensor):
+            other = Tensor(other, dtype=self.dtype if self.data.dtype.kind == "f" else None)
+        a_float, b_float = self.data.dtype.kind == "f", other.data.dtype.kind == "f"
+        if b_float and not a_float:
+            return self.to(other.dtype), other
+        if a_float and not b_float:
+            return self, other.to(self.dtype)
+        return self, other
+
+    def __add__(self, other):
+        return apply(ops.Add, *self._pair(other))
+
+    def __radd__(self, other):
+        a, b = self._pair(other)
+        return apply(ops.Add, b, a)
+
+    def __sub__(self, other):
+        return apply(ops.Sub, *self._pair(other))
+
+    def __rsub__(self, other):
+        a, b = self._pair(other)
+        return apply(ops.Sub, b, a)
+
+    def __mul__(self, other):
+        return apply(ops.Mul, *self._pair(other))
+
+    def __rmul__(self, other):
+        a, b = self._pair(other)
+        return apply(ops.Mul, b, a)
+
+    def __truediv__(self, other):
+        a, b = self._float_pair(other)
+        return apply(ops.Div, a, b)
+
+    def __rtruediv__(self, other):
+        a, b = self._float_pair(other)
+        return apply(ops.Div, b, a)
+
+    def _float_pair(self, other) -> tuple[Tensor, Tensor]:
+        """Division of integers gives floats (float32), not NumPy's float64."""
+        a, b = self._pair(other)
+        if a.data.dtype.kind != "f":
+            a, b = a.float(), b.float()
+        return a, b
+
+    def __pow__(self, exponent):
+        a, b = self._float_pair(exponent)
+        return apply(ops.Pow, a, b)
+
+    def __rpow__(self, base):
+        a, b = self._float_pair(base)
+        return apply(ops.Pow, b, a)
+
+    def __neg__(self):
+        return apply(ops.Neg, self)
+
+    def __matmul__(self, other):
+        return matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return matmul(Tensor(other), self)
+
+    # Comparisons give bool tensors and have no gradient.
+    def _compare(self, other, op) -> Tensor:
+        other = other.data if isinstance(other, Tensor) else other
+        return Tensor._wrap(np.asarray(op(self.data, other)))
+
+    def __eq__(self, other):
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other):
+        return self._compare(other, np.not_equal)
+
+    def __lt__(self, other):
+        return self._compare(other, np.less)
+
+    def __le__(self, other):
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other):
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other):
+        return self._compare(other, np.greater_equal)
+
+    __hash__ = object.__hash__
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous")
+        return bool(self.data)
+
+    # ----- elementwise math -------------------------------------------------------------
+    def exp(self):
+        return apply(ops.Exp, self)
+
+    def log(self):
+        return apply(ops.Log, self)
+
+    def sqrt(self):
+        return apply(ops.Sqrt, self)
+
+    def abs(self):
+        return apply(ops.Abs, self)
+
+    def clip(self, min=None, max=None):  # noqa: A002 - PyTorch's names
+        return apply(ops.Clip, self, low=min, high=max)
+
+    clamp = clip
+
+    def tanh(self):
+        return apply(ops.Tanh, self)
+
+    def sigmoid(self):
+        return apply(ops.Sigmoid, self)
+
+    def relu(self):
+        return apply(ops.ReLU, self)
+
+    # ----- reductions -------------------------------------------------------------------
+    def sum(self, axis=None, keepdims: bool = False, *, dim=None):
+        return apply(ops.Sum, self, axis=_pick_axis(axis, dim), keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims: bool = False, *, dim=None):
+        return apply(ops.Mean, self.float() if self.dtype.kind != "f" else self,
+                     axis=_pick_axis(axis, dim), keepdims=keepdims)
+
+    def max(self, axis=None, keepdims: bool = False, *, dim=None):
+        return apply(ops.Max, self, axis=_pick_axis(axis, dim), keepdims=keepdims)
+
+    def min(self, axis=None, keepdims: bool = False, *, dim=None):
+        return -apply(ops.Max, -self, axis=_pick_axis(axis, dim), keepdims=keepdims)
+
+    def var(self, axis=None, keepdims: bool = False, *, dim=None, correction: int = 1):
+        """Variance; `correction=1` (PyTorch's default) divides by n - 1, 0 by n."""
+        axis = _pick_axis(axis, dim)
+        centred = self - self.mean(axis=axis, keepdims=True)
+        axes = range(self.ndim) if axis is None else np.atleast_1d(axis)
+        n = int(np.prod([self.shape[a] for a in axes]))
+        return (centred * centred).sum(axis=axis, keepdims=keepdims) / max(n - correction, 1)
+
+    def std(self, axis=None, keepdims: bool = False, *, dim=None, correction: int = 1):
+        return self.var(axis, keepdims, dim=dim, correction=correction).sqrt()
+
+    def argmax(self, axis=None, keepdims: bool = False, *, dim=None):
+        return Tensor._wrap(np.asarray(self.data.argmax(axis=_pick_axis(axis, dim), keepdims=keepdims)))
+
+    def argmin(self, axis=None, keepdims: bool = False, *, dim=None):
+        return Tensor._wrap(np.asarray(self.data.argmin(axis=_pick_axis(axis, dim), keepdims=keepdims)))
+
+    def softmax(self, axis: int = -1, *, dim=None):
+        return apply(ops.Softmax, self, axis=_pick_axis(axis if dim is None else None, dim))
+
+    def log_softmax(self, axis: int = -1, *, dim=None):
+        return apply(ops.LogSoftmax, self, axis=_pick_axis(axis if dim is None else None, dim))
+
+    # ----- shape ------------------------------------------------------------------------
+    def reshape(self, *shape):
+        shape = _shape_args(shape)
+        try:
+            return apply(ops.Reshape, self, shape=shape)
+        except ValueError:
+            raise ValueError(f"cannot reshape a tensor of shape {self.shape} ({self.numel()} "
+                             f"elements) into {shape}") from None
+
+    view = reshape
+
+    def permute(self, *axes):
+        axes = _shape_args(axes)
+        if sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
+            raise ValueError(f"permute of a {self.ndim}-d tensor needs each of its axes once, got {axes}")
+        return apply(ops.Permute, self, axes=axes)
+
+    def transpose(self, dim0: int = -2, dim1: int = -1):
+        """Swap two axes (the last two by default, which transposes a batch of matrices)."""
+        axes = list(range(self.ndim))
+        axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
+        return self.permute(*axes)
+
+    def squeeze(self, axis=None, *, dim=None):
+        axis = _pick_axis(axis, dim)
+        return self.reshape(np.squeeze(self.data, axis=axis).shape)
+
+    def unsqueeze(self, axis: int):
+        return self.reshape(np.expand_dims(self.data, axis).shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1):
+        start, end = start_dim % max(self.ndim, 1), end_dim % max(self.ndim, 1)
+        shape = self.shape[:start] + (-1,) + self.shape[end + 1:]
+        return self.reshape(shape)
+
+    def expand(self, *shape):
+        shape = _shape_args(shape)
+        target = tuple(old if new == -1 else new
+                       for old, new in zip((None,) * (len(shape) - self.ndim) + self.shape, shape,
+                                           strict=True))
+        try:
+            np.broadcast_shapes(self.shape, target)
+        except ValueError:
+            raise ValueError(f"cannot expand shape {self.shape} to {shape}") from None
+        return apply(ops.Expand, self, shape=target)
+
+    def split(self, split_size_or_sections, axis: int = 0, *, dim=None):
+        """Cut into pieces along `axis`: chunks of one size (int) or of the sizes listed."""
+        axis = _pick_axis(axis if dim is None else None, dim)
+        length = self.shape[axis]
+        if isinstance(split_size_or_sections, int):
+            sizes = [split_size_or_sections] * (length // split_size_or_sections)
+            if length % split_size_or_sections:
+                sizes.append(length % split_size_or_sections)
+        else:
+            sizes = list(split_size_or_sections)
+            if sum(sizes) != length:
+                raise ValueError(f"split sizes {sizes} add up to {sum(sizes)}, axis {axis} has {length}")
+        bounds = np.cumsum([0] + sizes)
+        prefix = (slice(None),) * (axis % self.ndim)
+        return tuple(self[prefix + (slice(int(a), int(b)),)] for a, b in zip(bounds[:-1], bounds[1:], strict=True))
+
+    # ----- indexing ---------------------------------------------------------------------
+    def __getitem__(self, key):
+        return apply(ops.Index, self, key=_index_key(key))
+
+    def __setitem__(self, key, value):
+        """Write values in place: only for tensors outside the graph (or inside no_grad)."""
+        if self.requires_grad and autograd.is_grad_enabled():
+            raise RuntimeError(
+                "in-place assignment to a tensor that requires grad would corrupt its gradient; "
+                "do it inside `with tinytorch.no_grad():` (e.g. to edit weights) or on a detached copy"
+            )
+        self.data[_index_key(key)] = value.data if isinstance(value, Tensor) else value
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    # ----- display ----------------------------------------------------------------------
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4,
+                               threshold=200, edgeitems=3)
+        extras = []
+        if self.dtype not in (float32, int64, bool_):
+            extras.append(f"dtype={self.dtype}")
+        if self._ctx is not None:
+            extras.append(f"grad_fn={self._ctx!r}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body, *extras]) + ")"
+
+
+def _index_key(key):
+    """Turn tensors inside an index into arrays (NumPy does the rest of the indexing)."""
+    if isinstance(key, Tensor):
+        return key.data
+    if isinstance(key, tuple):
+        return tuple(k.data if isinstance(k, Tensor) else k for k in key)
+    if isinstance(key, list):
+        return np.asarray(key)
+    return key
+
+
+# ----- functions of several tensors -------------------------------------------------------
+
+def matmul(a: Tensor, b: Tensor) -> Tensor:
+    """a @ b with PyTorch's rules: 1-d operands are treated as a row / column and dropped after."""
+    a, b = a._pair(b)
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError("matmul needs tensors with at least one dimension; use * for scalars")
+    if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
+        raise ValueError(
+            f"matmul shape mismatch: {a.shape} @ {b.shape}: the last dim of the first "
+            f"({a.shape[-1]}) must equal the {'second-to-last' if b.ndim > 1 else 'only'} dim of "
+            f"the second ({b.shape[-2 if b.ndim > 1 else 0]})"
+        )
+    if a.ndim == 1 and b.ndim == 1:
+        return (a * b).sum()
+    if a.ndim == 1:
+        return apply(ops.MatMul, a.unsqueeze(0), b).squeeze(-2)
+    if b.ndim == 1:
+        return apply(ops.MatMul, a, b.unsqueeze(1)).squeeze(-1)
+    try:
+        np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        raise ValueError(f"matmul batch dims do not broadcast: {a.shape} @ {b.shape}") from None
+    return apply(ops.MatMul, a, b)
+
+
+def cat(tensors, axis: int = 0, *, dim=None) -> Tensor:
+    axis = _pick_axis(axis if dim is None else None, dim)
+    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    return apply(ops.Cat, *tensors, axis=axis)
+
+
+def stack(tensors, axis: int = 0, *, dim=None) -> Tensor:
+    axis = _pick_axis(axis if dim is None else None, dim)
+    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    shapes = {t.shape for t in tensors}
+    if len(shapes) > 1:
+        raise ValueError(f"stack needs tensors of one shape, got {sorted(shapes)}")
+    return apply(ops.Stack, *tensors, axis=axis)
+
+
+def where(condition, a, b) -> Tensor:
+    """Elementwise `a if condition else b`; gradients flow to a and b, not the condition."""
+    condition = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    a = a if isinstance(a, Tensor) else Tensor(a)
+    a, b = a._pair(b)
+    return apply(ops.Where, a, b, condition=condition.astype(bool))
+
+
+def maximum(a, b) -> Tensor:
+    a = a if isinstance(a, Tensor) else Tensor(a)
+    return apply(ops.Maximum, *a._pair(b))
+
+
+def minimum(a, b) -> Tensor:
+    a = a if isinstance(a, Tensor) else Tensor(a)
+    return apply(ops.Minimum, *a._pair(b))
+
+
+# ----- creation ---------------------------------------------------------------------------
+
+def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A new tensor holding a copy of `data` (a number, nested lists, an array or a tensor)."""
+    return Tensor(np.array(_to_array(data, dtype)), requires_grad=requires_grad)
+
+
+def _filled(shape: tuple, value, dtype, requires_grad) -> Tensor:
+    dtype = float32 if dtype is None else _as_dtype(dtype)
+    return Tensor(np.full(shape, value, dtype=dtype), requires_grad=requires_grad)
+
+
+def zeros(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    return _filled(_shape_args(shape), 0, dtype, requires_grad)
+
+
+def ones(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    return _filled(_shape_args(shape), 1, dtype, requires_grad)
+
+
+def full(shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+    return _filled((shape,) if isinstance(shape, int) else tuple(shape), fill_value, dtype,
+                   requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Like `range`, as a tensor: int64 for whole-number arguments, float32 otherwise."""
+    values = np.arange(start, end, step) if end is not None else np.arange(start)
+    return Tensor(values, dtype=dtype, requires_grad=requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -> Tensor:
+    return Tensor(np.eye(n, m, dtype=float32 if dtype is None else _as_dtype(dtype)),
+                  requires_grad=requires_grad)
+
+
+def rand(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Uniform on [0, 1), drawn from the seeded generator (`manual_seed`)."""
+    dtype = float32 if dtype is None else _as_dtype(dtype)
+    return Tensor(default_generator().random(_shape_args(shape), dtype=dtype),
+                  requires_grad=requires_grad)
+
+
+def randn(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Standard normal, drawn from the seeded generator (`manual_seed`)."""
+    dtype = float32 if dtype is None else _as_dtype(dtype)
+    return Tensor(default_generator().standard_normal(_shape_args(shape), dtype=dtype),
+                  requires_grad=requires_grad)
+
+
+def zeros_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    return zeros(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def ones_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    return ones(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def full_like(t: Tensor, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+    return full(t.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def rand_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def randn_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
