@@ -1,0 +1,75 @@
+"""The two commands a fresh clone needs, each installing what it needs first:
+
+    python3 dev.py course    open the course (the marimo apps) in your browser
+    python3 dev.py test      run the test suite (extra arguments go to pytest)
+
+Both create `.venv/` beside this file on first use and reinstall only when pyproject.toml
+changes, so the second run starts at once.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def run(*cmd, **kwargs) -> int:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT, **kwargs)
+
+
+def ensure_env(extras: str) -> None:
+    """Create the virtual environment and install tinytorch (editable) with `extras`."""
+    stamp = VENV / f".installed-{extras}"
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    if not (BIN / "python").exists() and not (BIN / "python.exe").exists():
+        venv.create(VENV, with_pip=True)
+    python = BIN / "python"
+    if run(python, "-m", "pip", "install", "-q", "--upgrade", "pip") != 0:
+        sys.exit("could not upgrade pip in .venv")
+    if run(python, "-m", "pip", "install", "-q", "-e", f".[{extras}]") != 0:
+        sys.exit(f"could not install tinytorch[{extras}] into .venv")
+    stamp.write_text(wanted)
+
+
+def data_env() -> dict:
+    """Point the dataset loaders at ../shared/data when it is there (as in CI)."""
+    env = dict(os.environ)
+    if "TINYTORCH_DATA" not in env and SHARED_DATA.is_dir():
+        env["TINYTORCH_DATA"] = str(SHARED_DATA)
+    return env
+
+
+def course() -> int:
+    ensure_env("course")
+    return run(BIN / "marimo", "edit", ROOT / "apps", env=data_env())
+
+
+def test(pytest_args: list[str]) -> int:
+    ensure_env("dev,course")
+    code = run(BIN / "python", "-m", "pytest", *pytest_args, env=data_env())
+    if code == 5:
+        print("pytest collected no tests: that is a failure here, the suite is never empty")
+        return 1
+    return code
+
+
+def main() -> int:
+    commands = {"course": lambda: course(), "test": lambda: test(sys.argv[2:])}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__)
+        return 2
+    return commands[sys.argv[1]]()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
