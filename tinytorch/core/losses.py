@@ -91,17 +91,15 @@ def nll_loss(log_probs: Tensor, target, reduction: str = "mean") -> Tensor:
 
 
 def binary_cross_entropy(probs: Tensor, target, reduction: str = "mean") -> Tensor:
-    """BCE of probabilities in [0, 1]. log is clamped at -100, as in PyTorch, so a
-    probability of exactly 0 or 1 gives a large finite loss instead of infinity."""
+    """BCE of probabilities in [0, 1]; a probability of exactly 0 or 1 gives a large finite
+    loss and gradient instead of infinity (see `ops.BCE`)."""
     _check_reduction(reduction)
     target = _as_tensor(target, probs.dtype)
     _same_shape("binary_cross_entropy", probs, target)
     if probs.numel() and (probs.data.min() < 0 or probs.data.max() > 1):
         raise ValueError("binary_cross_entropy: inputs must be probabilities in [0, 1]; "
                          "for raw scores use binary_cross_entropy_with_logits")
-    log_p = probs.log().clip(min=-100)
-    log_not_p = (1 - probs).log().clip(min=-100)
-    return _reduce(-(target * log_p + (1 - target) * log_not_p), reduction)
+    return apply(ops.BCE, probs, target=target.data, reduction=reduction)
 
 
 def binary_cross_entropy_with_logits(logits: Tensor, target, reduction: str = "mean") -> Tensor:

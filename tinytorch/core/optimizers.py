@@ -83,7 +83,8 @@ class Optimizer:
         for gi, group in enumerate(self.param_groups):
             for key in group:
                 if key != "params" and f"group{gi}.{key}" in state:
-                    group[key] = np.asarray(state[f"group{gi}.{key}"]).item()
+                    value = np.asarray(state[f"group{gi}.{key}"])
+                    group[key] = value.item() if value.ndim == 0 else tuple(value.tolist())
         self.state = {}
         for pi, p in enumerate(self.parameters()):
             prefix = f"param{pi}."

@@ -1,6 +1,5 @@
 """PyTorch's face on the course modules: `import tinytorch.nn as nn` then `nn.Linear(...)`."""
 
-from tinytorch.core import init
 from tinytorch.core.activations import (
     GELU,
     LeakyReLU,
@@ -13,7 +12,7 @@ from tinytorch.core.activations import (
 )
 from tinytorch.core.layers import Dropout, Flatten, Identity, Linear, Module, Parameter, Sequential
 from tinytorch.core.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
-from tinytorch.nn import functional
+from tinytorch.nn import functional, init
 
 __all__ = [
     "GELU", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dropout", "Flatten", "Identity",

@@ -29,13 +29,13 @@ from tinytorch.core.ops.elementwise import (
     Tanh,
     Where,
 )
-from tinytorch.core.ops.loss import BCEWithLogits, SoftmaxCrossEntropy
+from tinytorch.core.ops.loss import BCE, BCEWithLogits, SoftmaxCrossEntropy
 from tinytorch.core.ops.matmul import Linear, MatMul
 from tinytorch.core.ops.movement import Cat, Expand, Index, Permute, Reshape, Stack
 from tinytorch.core.ops.reduce import LogSoftmax, Max, Mean, Softmax, Sum
 
 __all__ = [
-    "GELU", "Abs", "Add", "BCEWithLogits", "Cast", "Cat", "Clip", "Div", "Exp", "Expand",
+    "BCE", "GELU", "Abs", "Add", "BCEWithLogits", "Cast", "Cat", "Clip", "Div", "Exp", "Expand",
     "Index", "LeakyReLU", "Linear", "Log", "LogSoftmax", "MatMul", "Max", "Maximum", "Mean",
     "Minimum", "Mul", "Neg", "Permute", "Pow", "ReLU", "Reshape", "SiLU", "Sigmoid", "Softmax",
     "SoftmaxCrossEntropy", "Sqrt", "Stack", "Sub", "Sum", "Tanh", "Where",

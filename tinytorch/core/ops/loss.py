@@ -70,3 +70,26 @@ class BCEWithLogits(Function):
         if self.reduction == "none":
             return grad * d
         return d * (grad / d.size if self.reduction == "mean" else grad)
+
+
+class BCE(Function):
+    """Binary cross-entropy of probabilities p against y: -(y log p + (1-y) log(1-p)).
+
+    Each log is clamped at -100 (as in PyTorch), so p of exactly 0 or 1 gives a large finite
+    loss; the gradient (p - y) / (p (1 - p)) has its denominator kept above 1e-12 for the
+    same reason, instead of multiplying an infinite derivative by a zero clamp mask.
+    """
+
+    def forward(self, p, *, target, reduction="mean"):
+        self.p, self.y, self.reduction = p, target, reduction
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), -100)
+            log_not_p = np.maximum(np.log(1 - p), -100)
+        per_item = -(target * log_p + (1 - target) * log_not_p)
+        return _reduce(per_item, reduction).astype(p.dtype)
+
+    def backward(self, grad):
+        d = (self.p - self.y) / np.maximum(self.p * (1 - self.p), 1e-12)
+        if self.reduction == "none":
+            return grad * d
+        return d * (grad / d.size if self.reduction == "mean" else grad)

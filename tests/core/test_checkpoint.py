@@ -1,0 +1,70 @@
+import numpy as np
+import pytest
+
+import tinytorch
+from tinytorch.core.checkpoint import load_checkpoint, save_checkpoint
+from tinytorch.core.layers import Linear, Sequential
+from tinytorch.core.optimizers import Adam
+from tinytorch.core.schedulers import StepLR
+
+
+def trained():
+    model = Sequential(Linear(3, 4), Linear(4, 2))
+    opt = Adam(model.parameters(), lr=0.01)
+    sched = StepLR(opt, 1, gamma=0.5)
+    model(tinytorch.randn(5, 3)).sum().backward()
+    opt.step()
+    sched.step()
+    return model, opt, sched
+
+
+def test_round_trip_restores_model_optimizer_scheduler_epoch_and_rng(tmp_path):
+    model, opt, sched = trained()
+    path = save_checkpoint(tmp_path / "run.npz", model, opt, sched, epoch=3)
+    next_draw = tinytorch.rand(3).numpy()
+    model2 = Sequential(Linear(3, 4), Linear(4, 2))
+    opt2 = Adam(model2.parameters(), lr=1.0)
+    sched2 = StepLR(opt2, 1, gamma=0.5)
+    assert load_checkpoint(path, model2, opt2, sched2) == 3
+    for (name, p), (_, q) in zip(model.named_parameters(), model2.named_parameters(), strict=True):
+        np.testing.assert_array_equal(p.numpy(), q.numpy(), err_msg=name)
+    assert opt2.param_groups[0]["lr"] == opt.param_groups[0]["lr"] == 0.005
+    for key, value in opt.state_dict().items():
+        np.testing.assert_array_equal(opt2.state_dict()[key], value, err_msg=key)
+    np.testing.assert_array_equal(tinytorch.rand(3).numpy(), next_draw)
+
+
+def test_file_holds_no_pickle(tmp_path):
+    model, opt, _ = trained()
+    path = save_checkpoint(tmp_path / "run.npz", model, opt)
+    with np.load(path, allow_pickle=False) as f:
+        assert all(f[k].dtype != object for k in f.files)
+        assert "model/0.weight" in f.files and "meta/epoch" in f.files
+
+
+def test_loading_into_another_shape_names_parameter_and_shapes(tmp_path):
+    model, opt, _ = trained()
+    path = save_checkpoint(tmp_path / "run.npz", model, opt)
+    with pytest.raises(ValueError, match=r"'0.weight'.*\(4, 3\).*\(5, 3\)"):
+        load_checkpoint(path, Sequential(Linear(3, 5), Linear(5, 2)))
+
+
+def test_a_failed_write_leaves_the_previous_checkpoint_intact(tmp_path, monkeypatch):
+    model, opt, _ = trained()
+    path = save_checkpoint(tmp_path / "run.npz", model, opt, epoch=1)
+    before = path.read_bytes()
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez", crash)
+    with pytest.raises(OSError, match="disk full"):
+        save_checkpoint(path, model, opt, epoch=2)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["run.npz"]
+
+
+def test_a_file_that_is_not_a_checkpoint_is_refused(tmp_path):
+    np.savez(tmp_path / "other.npz", x=np.zeros(2))
+    with pytest.raises(ValueError, match="not a tinytorch checkpoint"):
+        load_checkpoint(tmp_path / "other.npz", Linear(1, 1))
