@@ -18,6 +18,7 @@ from tinytorch.core.tensor import (
     float64,
     full,
     full_like,
+    int8,
     int64,
     matmul,
     maximum,
@@ -30,6 +31,7 @@ from tinytorch.core.tensor import (
     randn_like,
     stack,
     tensor,
+    uint8,
     where,
     zeros,
     zeros_like,
@@ -39,7 +41,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Tensor", "arange", "bool_", "cat", "detect_anomaly", "enable_grad", "eye", "float32",
-    "float64", "full", "full_like", "gradcheck", "int64", "manual_seed", "matmul", "maximum",
+    "float64", "full", "full_like", "gradcheck", "int8", "int64", "manual_seed", "matmul", "maximum",
     "minimum", "nn", "no_grad", "ones", "ones_like", "optim", "rand", "rand_like", "randn",
-    "randn_like", "stack", "tensor", "where", "zeros", "zeros_like",
+    "randn_like", "stack", "tensor", "uint8", "where", "zeros", "zeros_like",
 ]

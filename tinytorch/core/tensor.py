@@ -6,8 +6,9 @@ wanted, records the op so `backward()` can run it in reverse (see `tinytorch.cor
 
 dtypes: float32 is the default for anything made from Python floats, because it halves memory
 against float64 and is what accelerators use; float64 (for gradient checks), int64 (class
-labels, indices) and bool (masks) are supported. A NumPy float64 array keeps float64 (you asked
-for it); other float arrays become float32, other integer arrays int64. Mixing an integer
+labels, indices), int8 and uint8 (image pixels, quantized weights: one byte each) and bool
+(masks) are supported. A NumPy float64 array keeps float64 (you asked for it); other float
+arrays become float32, integer arrays other than int8/uint8 become int64. Mixing an integer
 tensor with a float makes the integer side float, as in PyTorch, rather than silently
 promoting to float64 as NumPy does.
 """
@@ -20,14 +21,14 @@ from tinytorch.core import autograd, ops
 from tinytorch.core.random import default_generator
 
 float32, float64, int64 = np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.int64)
-bool_ = np.dtype(np.bool_)
-_DTYPES = (float32, float64, int64, bool_)
+int8, uint8, bool_ = np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.bool_)
+_DTYPES = (float32, float64, int64, int8, uint8, bool_)
 
 
 def _as_dtype(dtype) -> np.dtype:
     dt = np.dtype(dtype)
     if dt not in _DTYPES:
-        raise TypeError(f"unsupported dtype {dt}; tinytorch supports float32, float64, int64, bool")
+        raise TypeError(f"unsupported dtype {dt}; tinytorch supports {', '.join(map(str, _DTYPES))}")
     return dt
 
 
@@ -43,7 +44,7 @@ def _to_array(data, dtype=None) -> np.ndarray:
         explicit_float64 = isinstance(data, np.ndarray) and array.dtype == float64
         return array if explicit_float64 else array.astype(float32, copy=False)
     if kind in "iu":
-        return array.astype(int64, copy=False)
+        return array if array.dtype in (int8, uint8) else array.astype(int64, copy=False)
     if kind == "b":
         return array
     raise TypeError(f"cannot make a tensor from {type(data).__name__} with dtype {array.dtype}")
