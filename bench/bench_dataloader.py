@@ -21,7 +21,7 @@ def numpy_epoch(images, labels, rng, transform):
     count = 0
     for start in range(0, len(order), BATCH):
         idx = order[start:start + BATCH]
-        x, y = images[idx], labels[idx]
+        x, _ = images[idx], labels[idx]
         if transform is not None:
             x = transform(x)
         count += 1
@@ -48,7 +48,8 @@ def main():
     rng = np.random.default_rng(0)
     images = rng.integers(0, 256, (60_000, 28, 28), dtype=np.uint8)
     labels = rng.integers(0, 10, 60_000)
-    for name, transform in (("raw uint8", None), ("ToFloat+Normalize", Compose([ToFloat(), Normalize(0.1307, 0.3081)]))):
+    normalize = Compose([ToFloat(), Normalize(0.1307, 0.3081)])
+    for name, transform in (("raw uint8", None), ("ToFloat+Normalize", normalize)):
         loader = DataLoader(TensorDataset(images, labels), BATCH, shuffle=True, seed=0, transform=transform)
         ours = best_rate(lambda loader=loader: loader_epoch(loader), args.epochs)
         plain = best_rate(lambda t=transform: numpy_epoch(images, labels, rng, t), args.epochs)

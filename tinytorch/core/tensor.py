@@ -454,7 +454,8 @@ class Tensor:
                 raise ValueError(f"split sizes {sizes} add up to {sum(sizes)}, axis {axis} has {length}")
         bounds = np.cumsum([0] + sizes)
         prefix = (slice(None),) * (axis % self.ndim)
-        return tuple(self[prefix + (slice(int(a), int(b)),)] for a, b in zip(bounds[:-1], bounds[1:], strict=True))
+        return tuple(self[prefix + (slice(int(a), int(b)),)]
+                     for a, b in zip(bounds[:-1], bounds[1:], strict=True))
 
     # ----- indexing ---------------------------------------------------------------------
     def __getitem__(self, key):
