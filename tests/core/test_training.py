@@ -148,3 +148,26 @@ def test_empty_data_is_an_error():
     model = Linear(2, 2)
     with pytest.raises(ValueError, match="empty"):
         Trainer(model, SGD(model.parameters(), lr=0.1)).fit([], epochs=1)
+
+
+class Interrupt(Callback):
+    def on_batch_end(self, trainer, batch, loss):
+        if batch == 1:
+            raise KeyboardInterrupt
+
+
+def test_interruptible_fit_stops_cleanly_and_keeps_the_model():
+    x, y = blobs()
+    model = Sequential(Linear(2, 2))
+    before = model[0].weight.numpy().copy()
+    trainer = Trainer(model, SGD(model.parameters(), lr=0.1), callbacks=[Interrupt()])
+    trainer.fit(ShuffledBatches(x, y, 8), epochs=3, interruptible=True)
+    assert trainer.interrupted and trainer.history == []
+    assert not np.array_equal(model[0].weight.numpy(), before)  # the two batches were learned
+
+
+def test_interrupt_propagates_unless_asked():
+    x, y = blobs()
+    model = Sequential(Linear(2, 2))
+    with pytest.raises(KeyboardInterrupt):
+        Trainer(model, SGD(model.parameters(), lr=0.1), callbacks=[Interrupt()]).fit(ShuffledBatches(x, y, 8))

@@ -99,16 +99,31 @@ class Trainer:
         self.accumulate, self.max_grad_norm = accumulate, max_grad_norm
         self.epoch = 0
         self.history: list[dict] = []
-        self.stop_training = False
+        self.stop_training = self.interrupted = False
 
     def _emit(self, event: str, *args) -> None:
         for cb in self.callbacks:
             getattr(cb, event)(self, *args)
 
-    def fit(self, train_data, val_data=None, epochs: int = 1) -> list[dict]:
-        """Train until `self.epoch == epochs` (so a resumed trainer continues where it was)."""
-        self.stop_training = False
+    def fit(self, train_data, val_data=None, epochs: int = 1, interruptible: bool = False) -> list[dict]:
+        """Train until `self.epoch == epochs` (so a resumed trainer continues where it was).
+
+        With `interruptible=True`, an interrupt (Ctrl-C, or marimo's stop button, both a
+        KeyboardInterrupt) ends training cleanly instead of failing: `self.interrupted` is set
+        and the model keeps what it learned, so the cells after it can still evaluate it.
+        """
+        self.stop_training = self.interrupted = False
         self._emit("on_train_begin")
+        try:
+            self._run_epochs(train_data, val_data, epochs)
+        except KeyboardInterrupt:
+            if not interruptible:
+                raise
+            self.interrupted = True
+        self._emit("on_train_end")
+        return self.history
+
+    def _run_epochs(self, train_data, val_data, epochs: int) -> None:
         while self.epoch < epochs and not self.stop_training:
             self._emit("on_epoch_begin", self.epoch)
             start = time.perf_counter()
@@ -122,8 +137,6 @@ class Trainer:
             self.epoch += 1
             self.history.append(logs)
             self._emit("on_epoch_end", self.epoch - 1, logs)
-        self._emit("on_train_end")
-        return self.history
 
     def train_epoch(self, data) -> dict:
         self.model.train()

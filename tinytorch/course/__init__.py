@@ -1,0 +1,5 @@
+"""Helpers shared by the course apps in `apps/`: exercise checks, charts, measurements and
+live training progress. They ship inside the tinytorch wheel so the same import works under
+`marimo edit` and in the browser. Install the `course` extra (marimo, altair) to use them;
+the framework itself needs only NumPy.
+"""

@@ -1,0 +1,99 @@
+"""Exercise checks: run a learner's function against tinytorch's reference, case by case.
+
+A check is a name, a test and a hint. The test gets the learner's function and raises
+`AssertionError` (or anything else) when it is wrong; the hint says what to look at. Checks
+never stop at the first failure: a learner sees every case that passes and every one that
+does not, which is what tells them *how* their code is wrong.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    test: Callable[[Callable], None]
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    passed: bool
+    message: str
+    hint: str
+
+
+def run_checks(checks: list[Check], candidate: Callable) -> list[CheckResult]:
+    results = []
+    for check in checks:
+        try:
+            check.test(candidate)
+            results.append(CheckResult(check.name, True, "", check.hint))
+        except NotImplementedError:
+            results.append(CheckResult(check.name, False, "not implemented yet", check.hint))
+        except AssertionError as error:
+            results.append(CheckResult(check.name, False, str(error), check.hint))
+        except Exception as error:  # the learner's code raised: show where, not a crash
+            where = traceback.extract_tb(error.__traceback__)[-1]
+            results.append(CheckResult(check.name, False,
+                                       f"{type(error).__name__}: {error} (line {where.lineno})",
+                                       check.hint))
+    return results
+
+
+def all_passed(results: list[CheckResult]) -> bool:
+    return all(r.passed for r in results)
+
+
+def _as_array(x) -> np.ndarray:
+    return np.asarray(x.data if hasattr(x, "data") and not isinstance(x, np.ndarray) else x)
+
+
+def expect_close(actual, expected, what: str = "result", rtol: float = 1e-5,
+                 atol: float = 1e-6) -> None:
+    """Assert two arrays (or tensors) match, with a message a learner can act on."""
+    if actual is None:
+        raise AssertionError(f"{what} is None: did the function forget to `return`?")
+    a, e = _as_array(actual), _as_array(expected)
+    if a.shape != e.shape:
+        raise AssertionError(f"{what} has shape {a.shape}, expected {e.shape}")
+    if not np.allclose(a, e, rtol=rtol, atol=atol, equal_nan=True):
+        i = np.unravel_index(np.argmax(np.abs(a.astype(np.float64) - e)), a.shape) if a.size else ()
+        raise AssertionError(f"{what} differs from the reference: at index {tuple(map(int, i))} "
+                             f"got {a[i].tolist()!r}, expected {e[i].tolist()!r}")
+
+
+def expect_equal(actual, expected, what: str = "result") -> None:
+    if actual != expected:
+        raise AssertionError(f"{what} is {actual!r}, expected {expected!r}")
+
+
+def report(results: list[CheckResult]):
+    """The results as a marimo callout: green when all pass, with every failure's hint."""
+    import marimo as mo
+
+    lines = []
+    for r in results:
+        if r.passed:
+            lines.append(f"- ✅ **{r.name}**")
+        else:
+            hint = f"<br>💡 {r.hint}" if r.hint else ""
+            lines.append(f"- ❌ **{r.name}**: {r.message}{hint}")
+    passed = sum(r.passed for r in results)
+    title = f"**{passed} / {len(results)} checks passed**"
+    kind = "success" if passed == len(results) else ("warn" if passed else "danger")
+    return mo.callout(mo.md(title + "\n\n" + "\n".join(lines)), kind=kind)
+
+
+def solution(code: str, label: str = "Reveal the solution"):
+    """A reference solution, folded away until the learner opens it."""
+    import marimo as mo
+
+    return mo.accordion({label: mo.md(f"```python\n{code.strip()}\n```")})
