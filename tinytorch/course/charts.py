@@ -116,3 +116,11 @@ def png(image: np.ndarray, scale: int = 3) -> bytes:
     header = struct.pack(">IIBBBBB", w, h, 8, color_type, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw))
             + chunk(b"IEND", b""))
+
+
+def bar(records: list[dict], x: str, y: str, title: str = "", width: int = 360, height: int = 220):
+    """A bar per category, e.g. bytes per dtype."""
+    alt = _alt()
+    return (alt.Chart(alt.Data(values=records)).mark_bar()
+            .encode(x=alt.X(f"{x}:N", sort=None), y=f"{y}:Q", tooltip=[f"{x}:N", f"{y}:Q"])
+            .properties(title=title, width=width, height=height))

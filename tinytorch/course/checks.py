@@ -8,6 +8,8 @@ does not, which is what tells them *how* their code is wrong.
 
 from __future__ import annotations
 
+import inspect
+import textwrap
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +30,24 @@ class CheckResult:
     passed: bool
     message: str
     hint: str
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """An exercise: the checks a learner's function must pass, and the reference solution.
+
+    Kept in `tinytorch.course.exercises` rather than in the app, so the tests can prove that
+    the solution passes every check and that typical wrong answers fail at least one.
+    """
+
+    checks: tuple[Check, ...]
+    solution: Callable
+
+    def run(self, candidate: Callable) -> list[CheckResult]:
+        return run_checks(self.checks, candidate)
+
+    def solution_code(self) -> str:
+        return textwrap.dedent(inspect.getsource(self.solution))
 
 
 def run_checks(checks: list[Check], candidate: Callable) -> list[CheckResult]:
@@ -75,6 +95,15 @@ def expect_equal(actual, expected, what: str = "result") -> None:
         raise AssertionError(f"{what} is {actual!r}, expected {expected!r}")
 
 
+def expect_raises(error: type[Exception], fn: Callable, *args, what: str = "the call") -> None:
+    """Assert that `fn(*args)` raises `error` (bad input must fail loudly, not guess)."""
+    try:
+        result = fn(*args)
+    except error:
+        return
+    raise AssertionError(f"{what} returned {result!r} instead of raising {error.__name__}")
+
+
 def report(results: list[CheckResult]):
     """The results as a marimo callout: green when all pass, with every failure's hint."""
     import marimo as mo
@@ -92,8 +121,8 @@ def report(results: list[CheckResult]):
     return mo.callout(mo.md(title + "\n\n" + "\n".join(lines)), kind=kind)
 
 
-def solution(code: str, label: str = "Reveal the solution"):
-    """A reference solution, folded away until the learner opens it."""
+def solution(exercise: Exercise, label: str = "Reveal the solution"):
+    """The reference solution, folded away until the learner opens it."""
     import marimo as mo
 
-    return mo.accordion({label: mo.md(f"```python\n{code.strip()}\n```")})
+    return mo.accordion({label: mo.md(f"```python\n{exercise.solution_code().strip()}\n```")})

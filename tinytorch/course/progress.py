@@ -57,3 +57,15 @@ class LiveTraining(Callback):
             parts.append(line(rows, "batch", "loss", title=f"training loss (mean of last {k} batches)",
                               width=460, height=200))
         return mo.vstack(parts)
+
+
+WAITING_CLASS = "tt-waiting"
+
+
+def waiting(action: str):
+    """The placeholder a button-gated cell shows until its button is pressed:
+    `mo.stop(not button.value, waiting("measure"))`. Tests look for its class to prove that
+    every gated cell really ran once its button was pressed."""
+    import marimo as mo
+
+    return mo.Html(f"<p class='{WAITING_CLASS}'><em>Press the button to {action}.</em></p>")

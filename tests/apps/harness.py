@@ -1,0 +1,50 @@
+"""Run a course app headless, the way a learner would use it.
+
+`run_app(path)` executes every cell top to bottom (a cell error raises). `press_buttons`
+reruns it with every `mo.ui.run_button` pressed, so the long computations behind buttons run
+too. `with_exercise` substitutes a function for the learner's exercise cell, so a test can
+prove that the solution passes every check and a wrong answer fails one.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import marimo as mo
+
+APPS = Path(__file__).resolve().parents[2] / "apps"
+
+
+def load_app(path: Path):
+    spec = importlib.util.spec_from_file_location(f"course_app_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module.app
+
+
+class Pressed:
+    """Stands in for a run button that the learner has clicked."""
+
+    value = True
+
+
+def run_app(path: Path, defs: dict | None = None):
+    """Run every cell; return (outputs, definitions)."""
+    return load_app(path).run(defs=defs or {})
+
+
+def run_buttons(defs) -> list[str]:
+    return [name for name, value in defs.items() if isinstance(value, mo.ui.run_button)]
+
+
+def output_text(outputs) -> str:
+    """All cell outputs as one string of HTML/text, for assertions."""
+    parts = []
+    for out in outputs:
+        if out is None:
+            continue
+        parts.append(out.text if hasattr(out, "text") else str(out))
+    return "\n".join(parts)
