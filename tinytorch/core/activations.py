@@ -3,6 +3,7 @@
 Each is a function (`relu(x)`) and a Module (`ReLU()`) for use in `Sequential`. The maths and
 its derivative sit side by side in `tinytorch.core.ops.elementwise` (softmax: `ops.reduce`).
 All are stable for large inputs: sigmoid is computed through tanh, softmax subtracts the max.
+Integer inputs are computed as float32 (NumPy alone would give float64).
 """
 
 from tinytorch.core import ops
@@ -19,30 +20,30 @@ def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
 
 
 def sigmoid(x: Tensor) -> Tensor:
-    return apply(ops.Sigmoid, x)
+    return apply(ops.Sigmoid, x._as_float())
 
 
 def tanh(x: Tensor) -> Tensor:
-    return apply(ops.Tanh, x)
+    return apply(ops.Tanh, x._as_float())
 
 
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     """approximate='none' uses the exact normal CDF; 'tanh' the GPT-2 approximation."""
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu approximate must be 'none' or 'tanh', got {approximate!r}")
-    return apply(ops.GELU, x, approximate=approximate)
+    return apply(ops.GELU, x._as_float(), approximate=approximate)
 
 
 def silu(x: Tensor) -> Tensor:
-    return apply(ops.SiLU, x)
+    return apply(ops.SiLU, x._as_float())
 
 
 def softmax(x: Tensor, axis: int = -1) -> Tensor:
-    return apply(ops.Softmax, x, axis=axis)
+    return apply(ops.Softmax, x._as_float(), axis=axis)
 
 
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
-    return apply(ops.LogSoftmax, x, axis=axis)
+    return apply(ops.LogSoftmax, x._as_float(), axis=axis)
 
 
 class ReLU(Module):

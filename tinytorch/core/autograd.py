@@ -50,6 +50,12 @@ class _GradMode(contextlib.ContextDecorator):
     def __exit__(self, *exc):
         _mode.grad_enabled = self.previous
 
+    def _recreate_cm(self):
+        """A fresh instance for each call of a decorated function: `previous` lives on the
+        instance, so sharing one would let a recursive (or concurrent) call overwrite the outer
+        call's saved mode and leave gradients switched off after it returns."""
+        return type(self)(self.enabled)
+
 
 def no_grad() -> _GradMode:
     """Do not record operations: for evaluation and for optimizer updates.
@@ -128,6 +134,9 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     if grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
+    if extra < 0 or any(n not in (1, g) for g, n in zip(grad.shape[extra:], shape, strict=True)):
+        # An op's backward returned the wrong shape; reshaping it would hide a wrong gradient.
+        raise ValueError(f"gradient of shape {grad.shape} does not broadcast to the input's shape {shape}")
     stretched = tuple(i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1)
     grad = grad.sum(axis=tuple(range(extra)) + stretched, keepdims=True)
     return grad.reshape(shape)
@@ -214,12 +223,14 @@ def gradcheck(fn, *inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 
               seed: int = 0) -> bool:
     """Check autograd's gradients of `fn` at `inputs` against central finite differences.
 
-    Works on any function of tensors, including ones you write yourself. The inputs are
-    copied to float64 (float32 finite differences are too noisy to compare against). A
-    non-scalar output is reduced with fixed random weights, so every output element counts.
+    Works on any function of tensors, including ones you write yourself. The float inputs are
+    copied to float64 (float32 finite differences are too noisy to compare against); integer
+    inputs (indices, class labels) are passed as they are. A non-scalar output is reduced with
+    fixed random weights, so every output element counts.
     Returns True, or raises AssertionError naming the input and the worst element.
     """
-    xs = [x.detach().double().clone().requires_grad_(x.dtype.kind == "f") for x in inputs]
+    xs = [x.detach().double().clone().requires_grad_() if x.dtype.kind == "f" else x.detach()
+          for x in inputs]
     out = fn(*xs)
     weights = np.random.default_rng(seed).standard_normal(out.shape)
 

@@ -20,10 +20,17 @@ def matmul_blas(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def matmul_einsum(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """`a @ b` through einsum's sum-of-products loop, which beats a BLAS-less matmul."""
+    """`a @ b` through einsum's sum-of-products loop, which beats a BLAS-less matmul.
+
+    1-d operands follow `np.matmul` (a row / a column, dropped from the result), as the two
+    kernels must be interchangeable: `ops.Linear` multiplies a single feature vector.
+    """
     if a.ndim == 2 and b.ndim == 2:
         return np.einsum("ij,jk->ik", a, b)
-    return np.einsum("...ij,...jk->...ik", a, b)
+    row = "...ij" if a.ndim > 1 else "j"
+    column = "...jk" if b.ndim > 1 else "j"
+    result = ("...i" if a.ndim > 1 else "...") + ("k" if b.ndim > 1 else "")
+    return np.einsum(f"{row},{column}->{result}", a, b)
 
 
 KERNELS = {"blas": matmul_blas, "einsum": matmul_einsum}

@@ -53,7 +53,9 @@ def _to_array(data, dtype=None) -> np.ndarray:
 def apply(op: type[autograd.Function], *inputs: Tensor, **options) -> Tensor:
     """Run `op` forward on the inputs' arrays; record it in the graph if a gradient is wanted."""
     ctx = op(*inputs)
-    out = ctx.forward(*[t.data for t in inputs], **options)
+    # NumPy returns a scalar (np.float64), not a 0-d array, from arithmetic on 0-d arrays; a
+    # tensor must hold an array, which can be written in place (gradcheck, optimizers, x[...] =).
+    out = np.asarray(ctx.forward(*[t.data for t in inputs], **options))
     if autograd.is_anomaly_enabled():
         autograd.check_forward(ctx, out)
     result = Tensor._wrap(out)
@@ -233,7 +235,7 @@ class Tensor:
         if self.grad is None:
             self.grad = Tensor._wrap(grad if grad.flags.writeable else grad.copy())
         else:
-            self.grad = Tensor._wrap(self.grad.data + grad)
+            self.grad = Tensor._wrap(np.asarray(self.grad.data + grad))  # 0-d + 0-d is a scalar
 
     # ----- arithmetic -------------------------------------------------------------------
     def _pair(self, other) -> tuple[Tensor, Tensor]:
@@ -331,14 +333,18 @@ class Tensor:
         return bool(self.data)
 
     # ----- elementwise math -------------------------------------------------------------
+    def _as_float(self) -> Tensor:
+        """Integer and bool tensors become float32 before float maths (NumPy would give float64)."""
+        return self if self.data.dtype.kind == "f" else self.float()
+
     def exp(self):
-        return apply(ops.Exp, self)
+        return apply(ops.Exp, self._as_float())
 
     def log(self):
-        return apply(ops.Log, self)
+        return apply(ops.Log, self._as_float())
 
     def sqrt(self):
-        return apply(ops.Sqrt, self)
+        return apply(ops.Sqrt, self._as_float())
 
     def abs(self):
         return apply(ops.Abs, self)
@@ -349,10 +355,10 @@ class Tensor:
     clamp = clip
 
     def tanh(self):
-        return apply(ops.Tanh, self)
+        return apply(ops.Tanh, self._as_float())
 
     def sigmoid(self):
-        return apply(ops.Sigmoid, self)
+        return apply(ops.Sigmoid, self._as_float())
 
     def relu(self):
         return apply(ops.ReLU, self)
@@ -362,14 +368,18 @@ class Tensor:
         return apply(ops.Sum, self, axis=_pick_axis(axis, dim), keepdims=keepdims)
 
     def mean(self, axis=None, keepdims: bool = False, *, dim=None):
-        return apply(ops.Mean, self.float() if self.dtype.kind != "f" else self,
-                     axis=_pick_axis(axis, dim), keepdims=keepdims)
+        return apply(ops.Mean, self._as_float(), axis=_pick_axis(axis, dim), keepdims=keepdims)
 
     def max(self, axis=None, keepdims: bool = False, *, dim=None):
         return apply(ops.Max, self, axis=_pick_axis(axis, dim), keepdims=keepdims)
 
     def min(self, axis=None, keepdims: bool = False, *, dim=None):
-        return -apply(ops.Max, -self, axis=_pick_axis(axis, dim), keepdims=keepdims)
+        """max of -x, negated; but not for integers, where -x wraps around (-(-128) is -128 in
+        int8, -2 is 254 in uint8), nor bool, which has no `-`: they have no gradient anyway."""
+        axis = _pick_axis(axis, dim)
+        if self.data.dtype.kind != "f":
+            return Tensor._wrap(np.asarray(self.data.min(axis=axis, keepdims=keepdims)))
+        return -apply(ops.Max, -self, axis=axis, keepdims=keepdims)
 
     def var(self, axis=None, keepdims: bool = False, *, dim=None, correction: int = 1):
         """Variance; `correction=1` (PyTorch's default) divides by n - 1, 0 by n."""
@@ -407,7 +417,8 @@ class Tensor:
 
     def permute(self, *axes):
         axes = _shape_args(axes)
-        if sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
+        # Not `a % ndim`: that would let an out-of-range axis such as 3 of a 2-d tensor pass.
+        if sorted(a + self.ndim if a < 0 else a for a in axes) != list(range(self.ndim)):
             raise ValueError(f"permute of a {self.ndim}-d tensor needs each of its axes once, got {axes}")
         return apply(ops.Permute, self, axes=axes)
 
@@ -430,14 +441,21 @@ class Tensor:
         return self.reshape(shape)
 
     def expand(self, *shape):
+        """Broadcast to `shape` without copying; -1 keeps an existing dim's size.
+
+        Only dims of size 1 can grow and new dims only go in front: broadcasting both ways,
+        as in `a + b`, is not enough ((3, 1) and (1, 4) broadcast, but (3, 1) cannot shrink).
+        """
         shape = _shape_args(shape)
-        target = tuple(old if new == -1 else new
-                       for old, new in zip((None,) * (len(shape) - self.ndim) + self.shape, shape,
-                                           strict=True))
+        lead = len(shape) - self.ndim
+        target = tuple(self.shape[i - lead] if new == -1 and i >= lead else new
+                       for i, new in enumerate(shape))
         try:
-            np.broadcast_shapes(self.shape, target)
-        except ValueError:
-            raise ValueError(f"cannot expand shape {self.shape} to {shape}") from None
+            fits = lead >= 0 and np.broadcast_shapes(self.shape, target) == target
+        except ValueError:  # includes a -1 for a new leading dim, which has no size to keep
+            fits = False
+        if not fits:
+            raise ValueError(f"cannot expand shape {self.shape} to {shape}")
         return apply(ops.Expand, self, shape=target)
 
     def split(self, split_size_or_sections, axis: int = 0, *, dim=None):
@@ -583,8 +601,14 @@ def full(shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
 
 
 def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
-    """Like `range`, as a tensor: int64 for whole-number arguments, float32 otherwise."""
-    values = np.arange(start, end, step) if end is not None else np.arange(start)
+    """Like `range`, as a tensor: int64 for whole-number arguments, float32 otherwise.
+
+    `arange(n)` counts from 0 to n (with `step` too); NumPy's float64 result is made float32
+    unless `dtype` says otherwise, since `Tensor` keeps a float64 array as float64.
+    """
+    values = np.arange(start, end, step) if end is not None else np.arange(0, start, step)
+    if dtype is None and values.dtype.kind == "f":
+        dtype = float32
     return Tensor(values, dtype=dtype, requires_grad=requires_grad)
 
 

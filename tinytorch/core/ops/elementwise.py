@@ -167,9 +167,11 @@ class Clip(Function):
 
 
 class ReLU(Function):
+    """max(x, 0). Not `x * (x > 0)`: that is -inf * 0 = NaN at x = -inf (e.g. a masked score)."""
+
     def forward(self, x):
         self.positive = x > 0
-        return x * self.positive
+        return np.maximum(x, 0)
 
     def backward(self, grad):
         return grad * self.positive

@@ -18,6 +18,8 @@ class Reshape(Function):
 
 class Permute(Function):
     def forward(self, x, axes):
+        # argsort of (-1, 0) is not the inverse of transposing by (1, 0): make axes positive first.
+        axes = tuple(a % x.ndim for a in axes)
         self.inverse = tuple(np.argsort(axes))
         return x.transpose(axes)
 

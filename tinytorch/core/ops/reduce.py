@@ -16,9 +16,13 @@ def _kept_shape(shape: tuple, axis) -> tuple:
 
 
 class Sum(Function):
+    """Sum along `axis`. Integers and bools sum as int64: NumPy would sum uint8 as uint64, a
+    dtype tinytorch does not have."""
+
     def forward(self, x, axis=None, keepdims=False):
         self.shape, self.kept = x.shape, _kept_shape(x.shape, axis)
-        return np.asarray(x.sum(axis=axis, keepdims=keepdims))
+        dtype = np.int64 if x.dtype.kind in "biu" else None
+        return np.asarray(x.sum(axis=axis, keepdims=keepdims, dtype=dtype))
 
     def backward(self, grad):
         return np.broadcast_to(grad.reshape(self.kept), self.shape)

@@ -1,0 +1,232 @@
+"""The autograd engine (tinytorch/core/autograd.py): graph walking, accumulation, grad modes,
+freeing the graph, anomaly detection, gradcheck itself, and an end-to-end XOR fit."""
+
+import threading
+
+import numpy as np
+import pytest
+
+import tinytorch
+from tinytorch import nn
+from tinytorch.core import autograd
+from tinytorch.core.autograd import Function, unbroadcast
+from tinytorch.core.tensor import apply
+
+# ----- the graph walk ---------------------------------------------------------------------
+
+
+def test_a_chain_of_ten_thousand_ops_backpropagates_without_recursion():
+    x = tinytorch.tensor([1.0], dtype=tinytorch.float64, requires_grad=True)
+    y = x
+    for _ in range(10_000):
+        y = y * 1.0001
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [1.0001**10_000])
+
+
+def test_gradients_accumulate_across_backward_calls():
+    x = tinytorch.tensor([1.0, 2.0], requires_grad=True)
+    (x * 3).sum().backward()
+    (x * x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3 + 2, 3 + 4])
+
+
+def test_a_tensor_used_twice_gets_the_sum_of_both_gradients():
+    x = tinytorch.tensor([2.0], requires_grad=True)
+    y = x * 3
+    (y * y + y).sum().backward()  # d/dx (9x^2 + 3x) = 18x + 3
+    np.testing.assert_allclose(x.grad.numpy(), [39.0])
+
+
+def test_diamond_graph_visits_each_node_once():
+    x = tinytorch.tensor([1.0], requires_grad=True)
+    a = x * 2
+    b, c = a + 1, a * a
+    (b * c).sum().backward()  # (2x + 1) 4x^2 = 8x^3 + 4x^2 -> 24x^2 + 8x
+    np.testing.assert_allclose(x.grad.numpy(), [32.0])
+
+
+def test_only_tensors_that_require_grad_get_a_gradient():
+    x, w = tinytorch.ones(2), tinytorch.ones(2, requires_grad=True)
+    (x * w).sum().backward()
+    assert x.grad is None and w.grad is not None
+
+
+def test_intermediate_gradients_are_kept_only_with_retain_grad():
+    x = tinytorch.tensor([1.0, 2.0], requires_grad=True)
+    hidden, kept = x * 2, (x * 3).retain_grad()
+    (hidden * kept).sum().backward()
+    assert hidden.grad is None
+    np.testing.assert_allclose(kept.grad.numpy(), hidden.numpy())
+    assert not kept.is_leaf and x.is_leaf
+
+
+def test_backward_with_an_explicit_gradient_for_a_non_scalar():
+    x = tinytorch.tensor([1.0, 2.0], requires_grad=True)
+    (x * x).backward(tinytorch.tensor([1.0, 10.0]))
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 40.0])
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda x: (x * 2).backward(), RuntimeError, r"shape \(2, 3\) needs an explicit gradient"),
+        (lambda x: (x * 2).backward(np.ones(3)), ValueError, r"\(3,\).*\(2, 3\)"),
+        (lambda x: x.detach().sum().backward(), RuntimeError, "does not require grad"),
+    ],
+)
+def test_backward_misuse_is_explained(call, error, message):
+    with pytest.raises(error, match=message):
+        call(tinytorch.ones(2, 3, requires_grad=True))
+
+
+@pytest.mark.parametrize("dtype", [tinytorch.int64, tinytorch.bool_, tinytorch.uint8])
+def test_integer_and_bool_tensors_cannot_require_grad(dtype):
+    with pytest.raises(TypeError, match="floating-point"):
+        tinytorch.zeros(2, dtype=dtype, requires_grad=True)
+    with pytest.raises(TypeError, match=str(dtype)):
+        tinytorch.zeros(2, dtype=dtype).requires_grad_()
+
+
+# ----- freeing the graph ------------------------------------------------------------------
+
+def test_a_second_backward_says_the_graph_was_freed_and_how_to_keep_it():
+    x = tinytorch.ones(2, requires_grad=True)
+    loss = (x.exp() * 2).sum()
+    loss.backward()
+    with pytest.raises(RuntimeError, match="freed the graph.*retain_graph=True"):
+        loss.backward()
+
+
+def test_retain_graph_allows_a_second_backward():
+    x = tinytorch.ones(2, requires_grad=True)
+    loss = (x.exp() * 2).sum()
+    loss.backward(retain_graph=True)
+    loss.backward()
+    np.testing.assert_allclose(x.grad.numpy(), 4 * np.e * np.ones(2), rtol=1e-6)
+
+
+def test_backward_frees_what_the_ops_saved():
+    x = tinytorch.ones(2, requires_grad=True)
+    y = x.exp()
+    y.sum().backward()
+    assert not hasattr(y.grad_fn, "out")
+
+
+# ----- grad modes -------------------------------------------------------------------------
+
+def test_no_grad_records_nothing_and_restores_the_mode():
+    x = tinytorch.ones(2, requires_grad=True)
+    with tinytorch.no_grad():
+        y = x * 2
+        with tinytorch.enable_grad():
+            z = x * 2
+    assert not y.requires_grad and y.grad_fn is None
+    assert z.requires_grad
+    assert autograd.is_grad_enabled()
+
+
+def test_no_grad_works_as_a_decorator_even_when_the_function_recurses():
+    @tinytorch.no_grad()
+    def halve(t, times):
+        return t if times == 0 else halve(t * 0.5, times - 1)
+
+    x = tinytorch.ones(2, requires_grad=True)
+    assert not halve(x, 3).requires_grad
+    assert autograd.is_grad_enabled()
+
+
+def test_no_grad_restores_the_mode_after_an_exception():
+    with pytest.raises(KeyError), tinytorch.no_grad():
+        raise KeyError("inside no_grad")
+    assert autograd.is_grad_enabled()
+
+
+def test_grad_mode_is_per_thread():
+    seen = []
+    with tinytorch.no_grad():
+        thread = threading.Thread(target=lambda: seen.append(autograd.is_grad_enabled()))
+        thread.start()
+        thread.join()
+    assert seen == [True]
+
+
+# ----- anomaly detection ------------------------------------------------------------------
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered")
+def test_detect_anomaly_names_the_op_that_made_a_nan_in_forward():
+    x = tinytorch.tensor([-1.0, 1.0], requires_grad=True)
+    with pytest.raises(FloatingPointError, match=r"Log produced a non-finite value in its forward"), \
+            tinytorch.detect_anomaly():
+        x.log()
+    assert not autograd.is_anomaly_enabled()
+    assert np.isnan(x.log().numpy()[0])  # off again: no check
+
+
+@pytest.mark.filterwarnings("ignore:divide by zero")
+def test_detect_anomaly_names_the_op_that_made_an_inf_in_backward():
+    x = tinytorch.tensor([0.0, 4.0], requires_grad=True)
+    with tinytorch.detect_anomaly():
+        y = x.sqrt().sum()
+        with pytest.raises(FloatingPointError, match=r"Sqrt produced a non-finite value in its backward"):
+            y.backward()
+
+
+# ----- the engine's contract with ops -----------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("grad_shape", "shape", "expected"),
+    [((2, 3, 4), (3, 1), 8), ((2, 3), (), 6), ((2, 3), (1, 3), 2), ((4,), (4,), 1)],
+)
+def test_unbroadcast_sums_added_and_stretched_dims(grad_shape, shape, expected):
+    out = unbroadcast(np.ones(grad_shape), shape)
+    assert out.shape == shape
+    np.testing.assert_array_equal(out, np.full(shape, expected))
+
+
+@pytest.mark.parametrize(("grad_shape", "shape"), [((3, 2), (2, 3)), ((3,), (2, 3)), ((2, 4), (2, 3))])
+def test_unbroadcast_refuses_a_gradient_of_the_wrong_shape(grad_shape, shape):
+    """A wrong shape is an op's bug: reshaping it silently would give wrong gradients."""
+    with pytest.raises(ValueError, match="does not broadcast"):
+        unbroadcast(np.ones(grad_shape), shape)
+
+
+class _Double(Function):
+    """2x, with a deliberately wrong backward (3x) for gradcheck to catch."""
+
+    def forward(self, x):
+        return 2 * x
+
+    def backward(self, grad):
+        return 3 * grad
+
+
+def test_gradcheck_catches_a_wrong_backward_and_names_the_input():
+    x = tinytorch.randn(2, 2, dtype=tinytorch.float64)
+    with pytest.raises(AssertionError, match=r"input 1 \(shape \(2, 2\)\).*autograd gives"):
+        tinytorch.gradcheck(lambda a, b: a * apply(_Double, b), x, x)
+
+
+def test_gradcheck_skips_integer_inputs_and_leaves_the_inputs_alone():
+    x, index = tinytorch.randn(4), tinytorch.tensor([3, 0, 0])
+    before = x.numpy().copy()
+    assert tinytorch.gradcheck(lambda t, i: t[i] * 2, x, index)
+    np.testing.assert_array_equal(x.numpy(), before)
+    assert x.grad is None
+
+
+# ----- end to end -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("activation", [nn.Tanh, nn.ReLU])
+def test_a_small_mlp_learns_xor(activation):
+    x = tinytorch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = tinytorch.tensor([0, 1, 1, 0])
+    model = nn.Sequential(nn.Linear(2, 16), activation(), nn.Linear(16, 2))
+    optimizer = tinytorch.optim.Adam(model.parameters(), lr=0.05)
+    for _ in range(200):
+        optimizer.zero_grad()
+        loss = nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        optimizer.step()
+    assert (model(x).argmax(axis=1).numpy() == y.numpy()).all()
+    assert loss.item() < 0.05
