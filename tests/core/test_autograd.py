@@ -1,6 +1,7 @@
 """The autograd engine (tinytorch/core/autograd.py): graph walking, accumulation, grad modes,
 freeing the graph, anomaly detection, gradcheck itself, and an end-to-end XOR fit."""
 
+import sys
 import threading
 
 import numpy as np
@@ -142,6 +143,7 @@ def test_no_grad_restores_the_mode_after_an_exception():
     assert autograd.is_grad_enabled()
 
 
+@pytest.mark.skipif(sys.platform == "emscripten", reason="Pyodide (the browser) cannot start threads")
 def test_grad_mode_is_per_thread():
     seen = []
     with tinytorch.no_grad():

@@ -117,9 +117,13 @@ class Function:
         return type(self).__name__
 
     def release(self) -> None:
-        """Drop what forward saved; called by the engine once backward has used it."""
+        """Drop what forward saved and the links to the inputs; called by the engine once
+        backward has used them. Dropping the links matters for deep graphs: otherwise freeing
+        the output frees a chain of thousands of nodes by recursion, which overflows the much
+        smaller stack of the browser's WebAssembly Python."""
         self.__dict__.clear()
         self.__dict__["released"] = True
+        self.inputs = ()
 
     def __repr__(self) -> str:
         return f"<{self.name}Backward>"

@@ -393,10 +393,14 @@ class Tensor:
         return self.var(axis, keepdims, dim=dim, correction=correction).sqrt()
 
     def argmax(self, axis=None, keepdims: bool = False, *, dim=None):
-        return Tensor._wrap(np.asarray(self.data.argmax(axis=_pick_axis(axis, dim), keepdims=keepdims)))
+        """Index of the largest element, as int64 on every platform (NumPy gives its pointer-sized
+        int, which is int32 in the browser's 32-bit WebAssembly)."""
+        index = self.data.argmax(axis=_pick_axis(axis, dim), keepdims=keepdims)
+        return Tensor._wrap(np.asarray(index, dtype=int64))
 
     def argmin(self, axis=None, keepdims: bool = False, *, dim=None):
-        return Tensor._wrap(np.asarray(self.data.argmin(axis=_pick_axis(axis, dim), keepdims=keepdims)))
+        index = self.data.argmin(axis=_pick_axis(axis, dim), keepdims=keepdims)
+        return Tensor._wrap(np.asarray(index, dtype=int64))
 
     def softmax(self, axis: int = -1, *, dim=None):
         return apply(ops.Softmax, self, axis=_pick_axis(axis if dim is None else None, dim))

@@ -1,0 +1,38 @@
+// Run pytest inside Pyodide (Python compiled to WebAssembly, as in the browser) under Node.js.
+//
+//   node run_in_pyodide.mjs REPO_DIR WHEEL [WHEEL ...] -- [pytest args]
+//
+// The wheels (numpy's wasm wheel, pytest and its pure-Python dependencies) are unpacked into
+// site-packages; REPO_DIR is mounted at /repo, so the tests import the working tree's tinytorch.
+// Exits with pytest's exit code.
+import { loadPyodide } from "pyodide";
+import fs from "node:fs";
+
+const args = process.argv.slice(2);
+const split = args.indexOf("--");
+const [repo, ...wheels] = split < 0 ? args : args.slice(0, split);
+const pytestArgs = split < 0 ? [] : args.slice(split + 1);
+
+const pyodide = await loadPyodide();
+// Raw writes: the default line-batched console output loses pytest's last (summary) line.
+for (const [setter, stream] of [["setStdout", process.stdout], ["setStderr", process.stderr]]) {
+  pyodide[setter]({ write: (bytes) => { stream.write(bytes); return bytes.length; } });
+}
+const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
+for (const wheel of wheels) {
+  // Without extractDir, wheels land in the working directory, which the tests change.
+  pyodide.unpackArchive(new Uint8Array(fs.readFileSync(wheel)), "wheel", { extractDir: sitePackages });
+}
+pyodide.FS.mkdir("/repo");
+pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: repo }, "/repo");
+pyodide.globals.set("pytest_args", pyodide.toPy(pytestArgs));
+const code = await pyodide.runPythonAsync(`
+import os, sys
+os.chdir("/repo")
+sys.path.insert(0, "/repo")
+import pytest
+exit_code = pytest.main(["-p", "no:cacheprovider", *pytest_args])
+int(exit_code)
+`);
+// exitCode, not exit(): writes to a pipe are asynchronous in Node and exit() would cut them off.
+process.exitCode = Number(code);
