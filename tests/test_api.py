@@ -22,6 +22,9 @@ PATHS = {
     "tinytorch.nn.init": ["xavier_uniform_", "kaiming_normal_"],
     "tinytorch.optim": ["SGD", "Adam", "AdamW", "RMSprop", "lr_scheduler"],
     "tinytorch.optim.lr_scheduler": ["StepLR", "CosineAnnealingLR", "LinearWarmupLR"],
+    "tinytorch.core.dataloader": ["Dataset", "TensorDataset", "DataLoader", "random_split", "Subset"],
+    "tinytorch.core.transforms": ["Compose", "Normalize", "RandomHorizontalFlip", "RandomCrop", "ToFloat"],
+    "tinytorch.datasets": ["load_mnist", "load_fashion_mnist", "load_cifar10", "load_digits", "load_text"],
 }
 
 
