@@ -1,0 +1,1 @@
+"""Runnable recipes for the course milestones, measured natively: `python -m milestones.<name>`."""
