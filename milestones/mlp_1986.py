@@ -72,7 +72,7 @@ def train_torch(args, data, epochs: int) -> dict:
     torch.manual_seed(args.seed)
     torch.set_num_threads(2)
     (x_train, y_train), (x_test, y_test) = data
-    to_x = lambda a: (torch.from_numpy(a).float().div(255) - MEAN) / STD  # noqa: E731
+    to_x = lambda a: (torch.from_numpy(np.array(a)).float().div(255) - MEAN) / STD  # noqa: E731
     xt, yt = to_x(x_train).reshape(-1, 784), torch.from_numpy(y_train)
     xv, yv = to_x(x_test).reshape(-1, 784), torch.from_numpy(y_test)
     layers, width = [], 784
