@@ -1,6 +1,6 @@
 """The two commands a fresh clone needs, each installing what it needs first:
 
-    python3 dev.py course    open the course (the marimo apps) in your browser
+    python3 dev.py course    build the course site and serve it at http://127.0.0.1:8000/
     python3 dev.py test      run the test suite (extra arguments go to pytest)
 
 Both create `.venv/` beside this file on first use and reinstall only when pyproject.toml
@@ -41,22 +41,28 @@ def ensure_env(extras: str) -> None:
     stamp.write_text(wanted)
 
 
-def data_env() -> dict:
-    """Point the dataset loaders at ../shared/data when it is there (as in CI)."""
+def course_env() -> dict:
+    """The virtual environment's tools first on PATH (marimo's export calls `uv`), and the
+    dataset loaders pointed at ../shared/data when it is there (as in CI)."""
     env = dict(os.environ)
+    env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
     if "TINYTORCH_DATA" not in env and SHARED_DATA.is_dir():
         env["TINYTORCH_DATA"] = str(SHARED_DATA)
     return env
 
 
 def course() -> int:
-    ensure_env("course")
-    return run(BIN / "marimo", "edit", ROOT / "apps", env=data_env())
+    """Build the site and serve it. Self-hosted (no third-party requests) when numpy's wasm
+    wheel is at hand; otherwise the browser fetches Pyodide's packages from its CDN."""
+    ensure_env("site")
+    wheels = Path(os.environ.get("TINYTORCH_WHEELS", Path.home() / ".cache" / "tinytorch-wheels"))
+    self_host = ["--self-host"] if any(wheels.glob("numpy-*pyemscripten*.whl")) else []
+    return run(BIN / "python", "build_site.py", *self_host, "--serve", env=course_env())
 
 
 def test(pytest_args: list[str]) -> int:
-    ensure_env("dev,course")
-    code = run(BIN / "python", "-m", "pytest", *pytest_args, env=data_env())
+    ensure_env("dev,site")
+    code = run(BIN / "python", "-m", "pytest", *pytest_args, env=course_env())
     if code == 5:
         print("pytest collected no tests: that is a failure here, the suite is never empty")
         return 1

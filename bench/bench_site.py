@@ -1,0 +1,126 @@
+"""The built WebAssembly site, measured: size, build time, and per app in headless Chromium the
+time to first output, resident memory, cell errors and requests that left 127.0.0.1.
+
+    python bench/bench_site.py --build                       # build apps/ self-hosted, then measure
+    python bench/bench_site.py --build --apps-dir tests/wasm/fixtures/apps --marker FIXTURE_RESULT
+    python bench/bench_site.py --site _site --view edit --apps 01_tensor
+    python bench/bench_site.py --site _site --json site-bench.json
+
+"first output" is from navigation until any cell output has text (with --marker, until one
+contains it: the test fixture's is FIXTURE_RESULT). Edit views are started with marimo's
+run-all button, as a learner would.
+Memory is summed over all Chromium processes after `--settle` seconds: RSS (counts shared pages
+once per process) and PSS (shares them out). Figures print; nothing passes or fails.
+Needs what the browser tests need: playwright, /usr/bin/chromium, and for --build --self-host
+numpy's Pyodide wheel (see docs/site.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import build_site  # noqa: E402
+from wasm import browser  # noqa: E402
+from wasm.serve import serving  # noqa: E402
+from wasm.site import Options, build, sizes  # noqa: E402
+
+
+def measure_app(
+    base: str, path: str, marker: str | None, run_all: bool, settle: float, timeout: float
+) -> dict:
+    with browser.Browser([base], timeout_s=timeout) as b:
+        page = b.page()
+        t0 = time.perf_counter()
+        page.goto(base + path)
+        result = {"page": path}
+        try:
+            browser.wait_for_output(page, marker, timeout, run_all)
+            result["first_output_s"] = round(time.perf_counter() - t0, 1)  # from navigation
+        except TimeoutError as e:
+            result["error"] = str(e)
+        page.wait_for_timeout(settle * 1000)
+        result.update(b.memory())
+        result["cell_errors"] = len(browser.cell_errors(page, b.console))
+        result["outside_requests"] = b.net.outside()
+        result["failed_requests"] = b.net.failed
+        result["isolated"] = page.evaluate("crossOriginIsolated")
+    return result
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--site", type=Path, help="an already built site")
+    ap.add_argument("--build", action="store_true", help="build a self-hosted site into a temporary folder")
+    ap.add_argument("--apps-dir", type=Path, default=ROOT / "apps")
+    ap.add_argument("--view", choices=("embed", "edit"), default="embed")
+    ap.add_argument("--apps", help="comma-separated app stems (default: all)")
+    ap.add_argument(
+        "--marker",
+        help="wait for an output containing this text (default: any output); "
+        f"the test fixture prints {browser.RESULT_MARKER}",
+    )
+    ap.add_argument("--settle", type=float, default=10.0)
+    ap.add_argument("--timeout", type=float, default=300.0)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    reason = browser.missing()
+    if reason:
+        sys.exit(reason)
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
+        out = {}
+        if args.build:
+            defaults = build_site.parse_args([])
+            site = Path(tmp) / "site"
+            t0 = time.perf_counter()
+            report = build(
+                Options(
+                    repo=ROOT,
+                    out=site,
+                    apps_dir=args.apps_dir.resolve(),
+                    cache_dir=defaults.cache_dir,
+                    wheel_dirs=defaults.wheels_dir,
+                    self_host=True,
+                    data_source=None,
+                    datasets=(),
+                ),
+                log=lambda *a: None,
+            )
+            out["build"] = {
+                "seconds": round(time.perf_counter() - t0, 1),
+                "steps": report.seconds,
+                "complete": report.complete,
+                "missing": report.missing,
+            }
+        elif args.site:
+            site = args.site.resolve()
+        else:
+            sys.exit("give --site DIR or --build")
+        manifest = json.loads((site / "site.json").read_text())
+        out["size_mb"] = {k: round(v / 1e6, 1) for k, v in sizes(site).items() if v > 1e5 or k == "total"}
+        wanted = set(args.apps.split(",")) if args.apps else None
+        out["apps"] = []
+        with serving(site) as base:
+            for app in manifest["apps"]:
+                if wanted and app["stem"] not in wanted:
+                    continue
+                r = measure_app(
+                    base, app[args.view], args.marker, args.view == "edit", args.settle, args.timeout
+                )
+                out["apps"].append(r)
+                print(json.dumps(r), flush=True)
+    print(json.dumps({k: v for k, v in out.items() if k != "apps"}, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

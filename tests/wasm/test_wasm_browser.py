@@ -1,0 +1,101 @@
+"""The self-hosted fixture site in headless Chromium: it runs, a running cell can be stopped, and
+it asks nothing of any host but 127.0.0.1. Slow (each notebook page starts Pyodide: 15-45 s
+here), hence few tests.
+
+Skips name what is missing: Playwright / Debian chromium (wasm.browser.missing), or whatever
+the site build needs (conftest.site_build_missing).
+"""
+
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from wasm import browser
+from wasm.serve import serving
+
+pytestmark = pytest.mark.browser
+
+EXPECTED = "FIXTURE_RESULT numpy=2.4.3 tinytorch=0.1.0 sum=66"
+
+
+@pytest.fixture(scope="module")
+def site_url(request):
+    reason = browser.missing()
+    if reason:
+        pytest.skip(reason)
+    with serving(request.getfixturevalue("built_site").path) as base:  # built once per session
+        yield base
+
+
+def report(name, b, seconds=None):
+    extra = f" first output {seconds:.1f} s after navigation," if seconds is not None else ""
+    print(f"\n[{name}]{extra} chromium memory {b.memory()}")
+
+
+def test_full_notebook_runs_offline_and_a_running_cell_can_be_stopped(site_url):
+    with browser.Browser([site_url]) as b:
+        page = b.page()
+        t0 = time.perf_counter()
+        page.goto(site_url + "notebooks/01_tensor/")
+        browser.wait_for_output(page, run_all=True)
+        report("edit view", b, time.perf_counter() - t0)
+        assert browser.output_line(page) == EXPECTED
+        assert browser.cell_errors(page, b.console) == []
+        assert b.net.outside() == [], "requests left 127.0.0.1"
+        assert b.net.failed == []
+        # The fixture's second cell loops until stopped; stopping needs cross-origin isolation.
+        assert page.evaluate("crossOriginIsolated") is True
+        assert stop_running_cell(page), "marimo's stop button did not interrupt the running cell"
+
+
+def stop_running_cell(page, attempts: int = 6) -> bool:
+    """Press marimo's stop button until a cell reports it was interrupted (True) or give up.
+
+    A press that lands between two cells (the loop not started yet) stops nothing, as for a
+    learner, who would press again.
+    """
+    for _ in range(attempts):
+        page.locator('[data-testid="interrupt-button"]').click()
+        try:
+            page.get_by_text("This cell was interrupted").wait_for(timeout=10_000)
+            return True
+        except Exception:
+            continue
+    return False
+
+
+def test_embed_view_works_in_an_iframe_of_another_site(site_url):
+    with tempfile.TemporaryDirectory() as tmp:
+        host = Path(tmp)
+        (host / "chapter.html").write_text(
+            "<!DOCTYPE html><html><body><h1>A textbook chapter</h1>"
+            f'<iframe id="nb" src="{site_url}embed/01_tensor/" width="100%" height="600" style="border:0" '
+            'allow="cross-origin-isolated"></iframe></body></html>'
+        )
+        with serving(host, isolation=False) as textbook, browser.Browser([site_url, textbook]) as b:
+            page = b.page()
+            t0 = time.perf_counter()
+            page.goto(textbook + "chapter.html")
+            frame = page.frame(url=lambda u: "/embed/01_tensor/" in u)
+            browser.wait_for_output(frame)
+            report("embed view in a cross-origin iframe", b, time.perf_counter() - t0)
+            assert browser.output_line(frame) == EXPECTED
+            assert browser.cell_errors(frame, b.console) == []
+            assert frame.locator(".cm-content").count() == 0  # code hidden
+            assert b.net.outside() == []
+
+
+def test_landing_page_remembers_progress(site_url):
+    with browser.Browser([site_url]) as b:
+        page = b.page()
+        page.goto(site_url)
+        item = page.locator('[data-key="module-01"]')
+        assert item.locator("a", has_text="Open notebook").get_attribute("href") == "notebooks/01_tensor/"
+        assert page.locator('[data-key="module-02"] .badge').inner_text() == "coming"
+        item.locator("input[type=checkbox]").check()
+        page.reload()
+        assert page.locator('[data-key="module-01"] input[type=checkbox]').is_checked()
+        assert "1 of 1 done" in page.locator('[data-progress="all"]').inner_text()
+        assert b.net.outside() == []

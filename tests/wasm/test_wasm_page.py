@@ -1,0 +1,67 @@
+"""Rewriting an exported page's <marimo-wasm> attributes, and reading its embedded notebook code."""
+
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from wasm.page import notebook_code, point_at_site, read_attributes, self_host_values, set_attributes
+
+# The shape marimo 0.25.2 writes (head of an html-wasm export).
+CODE = "# /// script\n# dependencies = []\n# ///\nimport marimo\n"
+PAGE = (
+    '<head><link rel="stylesheet" href="./assets/index.css">\n  <marimo-wasm hidden=""></marimo-wasm>\n'
+    f'<marimo-code hidden="">{quote(CODE)}</marimo-code></head><body></body>'
+)
+
+
+def test_set_attributes_adds_the_three_urls_and_keeps_hidden():
+    values = self_host_values(Path("/site/notebooks/01_tensor"), Path("/site/pyodide"))
+    out = set_attributes(PAGE, values)
+    attrs = read_attributes(out)
+    assert attrs == {
+        "hidden": "",
+        "data-pyodide-index-url": "../../pyodide/",
+        "data-pyodide-lockfile-url": "../../pyodide/pyodide-lock.json",
+        "data-pypi-index-url": "../../pyodide/simple/{package_name}/",
+    }
+    assert out.replace(out[out.index("<marimo-wasm") : out.index("</marimo-wasm>")], "") == PAGE.replace(
+        PAGE[PAGE.index("<marimo-wasm") : PAGE.index("</marimo-wasm>")], ""
+    )
+
+
+def test_set_attributes_twice_replaces_instead_of_duplicating():
+    once = set_attributes(PAGE, {"data-pyodide-index-url": "a/"})
+    twice = set_attributes(once, {"data-pyodide-index-url": "b/"})
+    assert twice.count("data-pyodide-index-url") == 1
+    assert read_attributes(twice)["data-pyodide-index-url"] == "b/"
+
+
+def test_values_are_html_escaped():
+    out = set_attributes(PAGE, {"data-pypi-index-url": 'x"><script>'})
+    assert "<script>" not in out.split("</marimo-wasm>")[0].split("<marimo-wasm")[1]
+    assert read_attributes(out)["data-pypi-index-url"] == 'x"><script>'
+
+
+def test_self_host_values_are_relative_so_the_site_works_under_any_prefix():
+    values = self_host_values(Path("/srv/course/embed/x"), Path("/srv/course/pyodide"))
+    assert all(v.startswith("../../pyodide/") for v in values.values())
+
+
+def test_point_at_site_rewrites_the_file(tmp_path):
+    page = tmp_path / "site" / "embed" / "x" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(PAGE)
+    point_at_site(page, tmp_path / "site" / "pyodide")
+    assert read_attributes(page.read_text())["data-pyodide-index-url"] == "../../pyodide/"
+
+
+def test_notebook_code_is_decoded():
+    assert notebook_code(PAGE) == CODE
+
+
+def test_pages_that_are_not_marimo_exports_are_rejected():
+    with pytest.raises(ValueError, match="marimo-wasm"):
+        set_attributes("<html></html>", {})
+    with pytest.raises(ValueError, match="marimo-code"):
+        notebook_code("<html></html>")

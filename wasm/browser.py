@@ -1,0 +1,187 @@
+"""Headless Chromium (Debian's, through Playwright) for the site tests and benchmarks.
+
+Not used by the build. Why it exists: "the app runs" and "no request leaves 127.0.0.1" can only
+be shown in a real browser, and the tests and `bench/bench_site.py` must measure the same way.
+
+Every request of the browser context (pages, iframes, and their Pyodide web workers) passes
+through one route handler: requests to the allowed local origins go ahead, all others are
+aborted and recorded. As a second wall, Chromium resolves no host name but 127.0.0.1
+(`--host-resolver-rules`), so nothing unrecorded can leave either.
+
+Playwright's own browser download is never used (`playwright install` is not needed): the
+executable is `/usr/bin/chromium`, or `TINYTORCH_CHROMIUM`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHROMIUM = Path(os.environ.get("TINYTORCH_CHROMIUM", "/usr/bin/chromium"))
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+RESULT_MARKER = "FIXTURE_RESULT"
+# How marimo 0.25.2 shows a failed cell: edit mode marks the cell; run mode renders nothing
+# for it and logs the traceback to the console as "[STDERR] ... Traceback ...".
+ERROR_CELL = ".marimo-cell.has-error"
+TRACEBACK = "Traceback (most recent call last)"
+# Outputs only: in edit mode the marker also appears in the code editor, which proves nothing.
+_OUTPUTS = "[...document.querySelectorAll('.output-area')].map((e) => e.innerText)"
+
+
+def missing() -> str | None:
+    """Why the browser tests cannot run here, naming what to install and where; None if they can."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return (
+            "the Python package playwright is missing: pip install playwright "
+            "(no `playwright install`: the tests drive Debian's /usr/bin/chromium)"
+        )
+    if not CHROMIUM.is_file():
+        return (
+            f"no Chromium at {CHROMIUM}: apt-get install chromium "
+            f"(or point TINYTORCH_CHROMIUM at a Chromium executable)"
+        )
+    return None
+
+
+@dataclass
+class NetLog:
+    allowed: list[str]
+    blocked: list[str] = field(default_factory=list)  # aborted by the route handler
+    seen: list[str] = field(default_factory=list)  # every request the context reported
+    failed: list[str] = field(default_factory=list)  # local responses >= 400 and failed requests
+
+    def is_local(self, url: str) -> bool:
+        return url.startswith(("data:", "blob:")) or any(url.startswith(o) for o in self.allowed)
+
+    def outside(self) -> list[str]:
+        """Every URL requested that is not on an allowed local origin (must be empty)."""
+        return sorted({u for u in self.blocked + self.seen if not self.is_local(u)})
+
+
+class Browser:
+    """with Browser([origin, ...]) as b: page = b.page(); ...; b.net.outside(); b.memory()"""
+
+    def __init__(self, allowed_origins: list[str], timeout_s: float = 240):
+        self.net = NetLog(list(allowed_origins))
+        self.timeout_ms = timeout_s * 1000
+        self.console: list[str] = []
+
+    def __enter__(self) -> Browser:
+        from playwright.sync_api import sync_playwright
+
+        self._udd = tempfile.mkdtemp(prefix="tinytorch-chromium-")
+        self._pw = sync_playwright().start()
+        self.context = self._pw.chromium.launch_persistent_context(
+            self._udd, executable_path=str(CHROMIUM), headless=True, args=FLAGS
+        )
+        self.context.set_default_timeout(self.timeout_ms)
+        self.context.route("**/*", self._route)
+        self.context.on("request", lambda r: self.net.seen.append(r.url))
+        self.context.on("requestfailed", lambda r: self.net.failed.append(f"failed {r.url}"))
+        self.context.on(
+            "response", lambda r: r.status >= 400 and self.net.failed.append(f"{r.status} {r.url}")
+        )
+        return self
+
+    def _route(self, route):
+        url = route.request.url
+        if self.net.is_local(url):
+            route.continue_()
+        else:
+            self.net.blocked.append(url)
+            route.abort()
+
+    def page(self):
+        page = self.context.new_page()
+        t0 = time.perf_counter()
+        page.on(
+            "console", lambda m: self.console.append(f"{time.perf_counter() - t0:7.2f} {m.type}: {m.text}")
+        )
+        page.on("pageerror", lambda e: self.console.append(f"{time.perf_counter() - t0:7.2f} PAGEERROR: {e}"))
+        return page
+
+    def memory(self) -> dict[str, float]:
+        """Resident memory of all this browser's processes, MB: summed RSS and summed PSS."""
+        rss = pss = 0
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if self._udd.encode() not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    continue
+                rss += _kb(Path(f"/proc/{pid}/status").read_text(), "VmRSS:")
+                pss += _kb(Path(f"/proc/{pid}/smaps_rollup").read_text(), "Pss:")
+            except OSError:
+                continue
+        return {"rss_mb": round(rss / 1024, 1), "pss_mb": round(pss / 1024, 1)}
+
+    def __exit__(self, *exc):
+        try:
+            self.context.close()
+        finally:
+            self._pw.stop()
+            shutil.rmtree(self._udd, ignore_errors=True)
+
+
+def _kb(text: str, key: str) -> int:
+    for line in text.splitlines():
+        if line.startswith(key):
+            return int(line.split()[1])
+    return 0
+
+
+def wait_for_output(
+    frame, marker: str | None = RESULT_MARKER, timeout_s: float = 240, run_all: bool = False
+) -> float:
+    """Seconds until an output containing `marker` (None: any non-empty output) shows in `frame`.
+
+    `frame` is a page or an iframe's frame.
+    run_all: edit-mode pages do not run on load; click marimo's run-all button (the last
+    `[data-testid="run-button"]`) once it is enabled, as a learner would (again after 30 s
+    without output, in case the first click landed before the kernel was listening).
+    """
+    t0 = time.perf_counter()
+    deadline, clicked = t0 + timeout_s, None
+    test = f"t.includes({marker!r})" if marker is not None else "t.trim() !== ''"
+    probe = f"() => {_OUTPUTS}.some((t) => {test})"
+    while time.perf_counter() < deadline:
+        if run_all and (clicked is None or time.perf_counter() - clicked > 30):
+            try:  # waits until the button is enabled, i.e. the kernel is up
+                frame.locator('[data-testid="run-button"]').last.click(timeout=2000)
+                clicked = time.perf_counter()
+            except Exception:
+                pass
+        try:
+            frame.wait_for_function(probe, timeout=5000)
+            return time.perf_counter() - t0
+        except Exception:
+            continue
+    raise TimeoutError(f"no output {'with ' + repr(marker) + ' ' if marker else ''}within {timeout_s:.0f} s")
+
+
+def cell_errors(frame, console: list[str]) -> list[str]:
+    """Failed cells: error-marked cells in `frame` plus tracebacks marimo logged to `console`."""
+    marked = frame.locator(ERROR_CELL).all_inner_texts()
+    return [t.strip() for t in marked] + [line for line in console if TRACEBACK in line]
+
+
+def output_line(frame, marker: str = RESULT_MARKER) -> str:
+    """The first line of the outputs that contains `marker` ("" when none does)."""
+    return frame.evaluate(
+        f"() => {_OUTPUTS}.flatMap((t) => t.split('\\n')).find((l) => l.includes({marker!r})) || ''"
+    )

@@ -1,0 +1,91 @@
+"""Serve a built site on 127.0.0.1 with the headers that make a running cell interruptible.
+
+marimo stops a running cell by writing to a `SharedArrayBuffer` the Pyodide worker polls;
+browsers only grant `SharedArrayBuffer` to cross-origin-isolated pages, i.e. pages served with
+
+    Cross-Origin-Opener-Policy: same-origin
+    Cross-Origin-Embedder-Policy: require-corp
+
+Every response also carries `Cross-Origin-Resource-Policy: cross-origin`, so the pages can be
+iframed by isolated pages of other origins (a textbook), and `Cache-Control: no-cache`, so a
+rebuilt site is never mixed with a cached older one. `python -m http.server` sends none of
+these. Static hosts that cannot set headers: see docs/site.md (a `_headers` file is written
+for hosts that read one; a service worker can add the headers where none can be set).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ISOLATION_HEADERS = {
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Embedder-Policy": "require-corp",
+    "Cross-Origin-Resource-Policy": "cross-origin",
+}
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".json": "application/json",
+        ".whl": "application/zip",
+        ".webmanifest": "application/manifest+json",
+    }
+    isolation = True
+    quiet = True
+
+    def end_headers(self):
+        if self.isolation:
+            for k, v in ISOLATION_HEADERS.items():
+                self.send_header(k, v)
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, format, *args):
+        if not self.quiet:
+            super().log_message(format, *args)
+
+
+def make_server(
+    directory: Path, port: int = 0, host: str = "127.0.0.1", isolation: bool = True, quiet: bool = True
+) -> ThreadingHTTPServer:
+    handler = type("Handler", (SiteHandler,), {"isolation": isolation, "quiet": quiet})
+    server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(directory)))
+    server.daemon_threads = True
+    return server
+
+
+@contextlib.contextmanager
+def serving(directory: Path, port: int = 0, isolation: bool = True):
+    """Serve `directory` in a background thread; yields the base URL (ending in '/')."""
+    server = make_server(directory, port, isolation=isolation)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def serve_forever(directory: Path, port: int = 8000) -> None:
+    server = make_server(directory, port, quiet=False)
+    print(
+        f"serving {directory} at http://127.0.0.1:{server.server_address[1]}/ "
+        f"(cross-origin isolated; Ctrl-C stops)",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -1,0 +1,260 @@
+"""The site build, step by step (`build_site.py` is its command line).
+
+    1. build the tinytorch wheel                         wasm.package
+    2. get Pyodide's runtime and lock file (npm)         wasm.runtime
+    3. stage apps/ with browser-ready headers            wasm.stage, wasm.script_header
+    4. export every app twice (edit, embed)              wasm.export
+    5. merge the exports around one shared assets/       wasm.assets
+    6. --self-host: vendor runtime + wheels + lock file  wasm.resolve, wasm.mirror
+    7. point pages at the site's Pyodide; check pins     wasm.page
+    8. copy datasets                                     wasm.data
+    9. landing page, embed page, site.json, _headers     wasm.landing
+
+The site is assembled in `<out>.partial` and swapped into place at the end, so a failed build
+never leaves a half-written site where a good one was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wasm import landing, script_header
+from wasm.apps import App, discover
+from wasm.assets import SiteMerger
+from wasm.data import copy_datasets
+from wasm.export import VIEWS, export_notebook, require_tools
+from wasm.imports import imports_by_module
+from wasm.mirror import build_mirror, missing_report
+from wasm.package import build_wheel
+from wasm.page import notebook_code, point_at_site
+from wasm.resolve import WORKER_IMPORTS, import_roots, runtime_roots
+from wasm.runtime import fetch_pyodide, load_lock, marimo_pins
+from wasm.serve import ISOLATION_HEADERS
+from wasm.sources import Target, WheelSource
+from wasm.stage import Staged, stage_apps
+from wasm.wheels import browser_requirements, read_wheel
+
+MARKER = "site.json"  # present in every built site; an --out folder without it is never deleted
+VIEW_FOLDERS = {"edit": landing.EDIT, "embed": landing.EMBED}
+
+
+@dataclass
+class Options:
+    repo: Path
+    out: Path
+    apps_dir: Path
+    cache_dir: Path
+    wheel_dirs: list[Path]
+    self_host: bool = False
+    data_source: Path | None = None
+    datasets: tuple[str, ...] = ()
+    jobs: int = 2
+
+
+@dataclass
+class Report:
+    out: Path
+    apps: list[App] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # wheels found nowhere: the site is incomplete
+    problems: list[str] = field(default_factory=list)  # lock file or pins inconsistent: a bug
+    sizes: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.problems
+
+
+def build(opts: Options, log=print) -> Report:
+    _check_out(opts.out)
+    require_tools()
+    report = Report(opts.out)
+    marimo_version, pyodide_version = marimo_pins()
+    report.apps = apps = discover(opts.apps_dir)
+    log(f"{len(apps)} app(s) in {opts.apps_dir}: {', '.join(a.stem for a in apps) or '(none)'}")
+    partial = opts.out.with_name(opts.out.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    try:
+        _build_into(partial, opts, report, apps, marimo_version, pyodide_version, log)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    _swap(partial, opts.out)
+    report.sizes = sizes(opts.out)
+    return report
+
+
+def _build_into(partial, opts, report, apps, marimo_version, pyodide_version, log) -> None:
+    """Steps 1-9 (module docstring) into the folder `partial`, recording into `report`."""
+    with tempfile.TemporaryDirectory(prefix="tinytorch-site-") as tmp:
+        work = Path(tmp)
+        with _timed(report.seconds, "wheel"):
+            wheel = build_wheel(opts.repo, work / "wheel")
+        log(f"built {wheel.name}")
+        with _timed(report.seconds, "runtime"):
+            runtime_dir = fetch_pyodide(pyodide_version, opts.cache_dir)
+        log(f"Pyodide {pyodide_version}: {runtime_dir}")
+        upstream = load_lock(runtime_dir)
+        staged = stage_apps(apps, opts.apps_dir, work / "stage", wheel, set(upstream["packages"]))
+        report.notes += _per_app_notes(staged.notes)
+        with _timed(report.seconds, "export"):
+            pages = _export_all(apps, staged.notebooks, work / "export", partial, opts.jobs)
+        log(f"exported {len(pages)} page(s) around one shared assets/ folder")
+        lock_file = runtime_dir / "pyodide-lock.json"
+        if opts.self_host:
+            with _timed(report.seconds, "self_host"):
+                lock_file = _vendor(
+                    opts, report, partial / "pyodide", runtime_dir, upstream, staged, wheel, marimo_version
+                )
+            for page in pages:
+                point_at_site(page, partial / "pyodide")
+            log(f"self-hosted: Pyodide runtime and wheels in {opts.out.name}/pyodide/")
+        report.problems += _pin_problems(pages, lock_file, partial)
+        with _timed(report.seconds, "data"):
+            data = copy_datasets(opts.data_source, partial / "data", opts.datasets)
+        if data.absent:
+            where = opts.data_source or "nowhere: TINYTORCH_DATA / --data-source is not set"
+            report.notes.append(f"datasets not copied (not found in {where}): {', '.join(data.absent)}")
+        info = {
+            "marimo": marimo_version,
+            "Pyodide": pyodide_version,
+            "runtime": "self-hosted" if opts.self_host else "CDN (cdn.jsdelivr.net, wasm.marimo.app)",
+            "datasets": ", ".join(data.copied) or "none",
+        }
+        _write_pages(partial, apps, info, report, data.copied)
+
+
+def _per_app_notes(notes: dict[str, list[str]]) -> list[str]:
+    """{app: [note]} -> one line per distinct note, naming the apps it applies to."""
+    apps_by_note: dict[str, list[str]] = {}
+    for stem, lines in notes.items():
+        for line in lines:
+            apps_by_note.setdefault(line, []).append(stem)
+    return [f"{line} ({', '.join(stems)})" for line, stems in apps_by_note.items()]
+
+
+def _vendor(opts, report, dest, runtime_dir, lock, staged: Staged, wheel, marimo_version) -> Path:
+    """Fill `dest` with the runtime and every wheel the staged apps need; returns its lock file."""
+    python = lock["info"]["python"]
+    imports = imports_by_module({str(p.relative_to(staged.dir)): p for p in staged.dir.rglob("*.py")})
+    for name in WORKER_IMPORTS:
+        imports.setdefault(name, set()).add("marimo runtime")
+    roots = runtime_roots(marimo_version) + import_roots(imports, lock["packages"])
+    for stem, path in staged.notebooks.items():
+        for dep in script_header.read(path.read_text(encoding="utf-8")).get("dependencies", []):
+            req = script_header.parse_requirement(dep)
+            if req is not None and req.url is None:
+                roots.append((req, stem))
+    roots += [(r, wheel.name) for r in browser_requirements(read_wheel(wheel), python)]
+    source = WheelSource(
+        opts.wheel_dirs,
+        opts.cache_dir / "wheels",
+        Target.from_lock_info(lock["info"]),
+        expected_sha256={p["file_name"]: p["sha256"] for p in lock["packages"].values()},
+    )
+    mirror = build_mirror(dest, runtime_dir, lock, roots, source)
+    report.notes += mirror.notes
+    report.problems += [f"pyodide-lock.json: {p}" for p in mirror.problems]
+    report.missing += missing_report(mirror.missing, opts.wheel_dirs)
+    return dest / "pyodide-lock.json"
+
+
+def _export_all(apps, notebooks, export_root, site, jobs) -> list[Path]:
+    """Export every app in both views (in parallel), merge them into `site`; returns the pages."""
+    tasks = [(a.stem, view) for a in apps for view in VIEWS]
+
+    def run(task):
+        stem, view = task
+        return export_notebook(notebooks[stem], export_root / view / stem, view)
+
+    merger = SiteMerger(site)
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(run, task): task for task in tasks}
+        for future in as_completed(futures):
+            stem, view = futures[future]
+            export_dir = future.result()
+            merger.add(export_dir, site / VIEW_FOLDERS[view] / stem)
+            shutil.rmtree(export_dir)  # 28 MB of assets each: delete while the next exports run
+    return sorted(merger.pages)
+
+
+def _pin_problems(pages: list[Path], lock_file: Path, site: Path) -> list[str]:
+    """Header pins in the exported pages that the lock file the pages load cannot satisfy."""
+    versions = {k: p["version"] for k, p in json.loads(lock_file.read_text())["packages"].items()}
+    problems = []
+    for page in pages:
+        header = script_header.read(notebook_code(page.read_text(encoding="utf-8")))
+        problems += [
+            f"{page.relative_to(site)}: {p}"
+            for p in script_header.pin_problems(header.get("dependencies", []), versions)
+        ]
+    return problems
+
+
+def _write_pages(site, apps, info, report, datasets):
+    (site / "index.html").write_text(landing.render_index(apps, info), encoding="utf-8")
+    (site / "embed.html").write_text(landing.render_embed_page(apps), encoding="utf-8")
+    (site / ".nojekyll").touch()
+    # Read by Netlify and Cloudflare Pages; ignored elsewhere (docs/site.md covers other hosts).
+    (site / "_headers").write_text("/*\n" + "".join(f"  {k}: {v}\n" for k, v in ISOLATION_HEADERS.items()))
+    manifest = {
+        **info,
+        "apps": [
+            {
+                "stem": a.stem,
+                "kind": a.kind,
+                "number": a.number,
+                "title": a.title,
+                **{view: f"{folder}/{a.stem}/" for view, folder in VIEW_FOLDERS.items()},
+            }
+            for a in apps
+        ],
+        "datasets": datasets,
+        "missing": report.missing,
+        "problems": report.problems,
+    }
+    (site / MARKER).write_text(json.dumps(manifest, indent=1) + "\n")
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise RuntimeError(
+            f"{out} exists, is not empty and is not a built site (no {MARKER}); refusing to replace it"
+        )
+
+
+def _swap(partial: Path, out: Path) -> None:
+    old = out.with_name(out.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    partial.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def sizes(site: Path) -> dict[str, int]:
+    """Bytes per top-level entry of the site, plus "total"."""
+    out = {}
+    for entry in sorted(site.iterdir()):
+        files = [entry] if entry.is_file() else [p for p in entry.rglob("*") if p.is_file()]
+        out[entry.name] = sum(p.stat().st_size for p in files)
+    out["total"] = sum(out.values())
+    return out
+
+
+@contextlib.contextmanager
+def _timed(into: dict[str, float], name: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        into[name] = round(time.perf_counter() - start, 2)
