@@ -179,7 +179,7 @@ class ReLU(Function):
 
 class LeakyReLU(Function):
     def forward(self, x, negative_slope):
-        self.slope = np.where(x > 0, 1, negative_slope).astype(x.dtype)
+        self.slope = np.where(x > 0, x.dtype.type(1), x.dtype.type(negative_slope))
         return x * self.slope
 
     def backward(self, grad):
@@ -242,7 +242,8 @@ class GELU(Function):
     def forward(self, x, approximate="none"):
         self.x, self.approximate = x, approximate
         if approximate == "tanh":
-            self.t = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x**3))
+            # x * x * x, not x**3: NumPy's float32 power is ~100x slower than two multiplies.
+            self.t = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * (x * x * x)))
             return 0.5 * x * (1 + self.t)
         self.cdf = 0.5 * (1 + erf(x * _INV_SQRT_2))
         return x * self.cdf
