@@ -164,7 +164,7 @@ def _(alt, charts, mo, np, optimizer_colors, paths, steps, surface, tinytorch):
     _background = charts.landscape(np.log1p(_grid - _grid.min()), _xs, _ys, marks=_marks, width=340,
                                    title="colour: log(1 + f − min f)")
     _rows = [{**r, "optimizer": name} for name, path in paths.items() for r in path]
-    _path = alt.Chart({"values": _rows}).encode(x="x:Q", y="y:Q", order="step:Q", detail="optimizer:N")
+    _path = alt.Chart(charts.fast_data(_rows)).encode(x="x:Q", y="y:Q", order="step:Q", detail="optimizer:N")
     _colors = alt.Color("optimizer:N", scale=optimizer_colors)
     _halo = _path.mark_line(clip=True, strokeWidth=4.5, color="black", opacity=0.7)
     _lines = _path.mark_line(clip=True, strokeWidth=2, point=alt.OverlayMarkDef(size=14, clip=True)).encode(
@@ -176,7 +176,7 @@ def _(alt, charts, mo, np, optimizer_colors, paths, steps, surface, tinytorch):
         f"{np.hypot(path[-1]['x'] - _spec['minimum'][0], path[-1]['y'] - _spec['minimum'][1]):.3g} | "
         f"{'**diverged**' if len(path) - 1 < steps.value else ''} |" for name, path in paths.items())
     mo.vstack([
-        mo.hstack([charts.light(_background + _halo + _lines).resolve_scale(color="independent"),
+        mo.hstack([(_background + _halo + _lines).resolve_scale(color="independent"),
                    charts.line(_gap, "step", "f − min f", color="optimizer", log_y=True,
                                title="distance to the minimum value", width=260)
                    .encode(color=alt.Color("optimizer:N", scale=optimizer_colors, legend=None))],

@@ -172,11 +172,10 @@ def _(Callback, alt, charts, labels, mo, nn, points, time, tinytorch, train_set)
             with tinytorch.no_grad():
                 return model.eval()(tinytorch.tensor(grid)).argmax(axis=1).numpy()
 
-        with alt.utils.schemapi.debug_mode(False):  # do not validate every cell while building
-            ringed = (alt.Chart({"values": [{"x": float(a), "y": float(b)} for a, b in train_set[0]]})
-                      .mark_point(filled=False, color="black", strokeWidth=0.8, size=70)
-                      .encode(x="x:Q", y="y:Q"))
-            boundary = charts.light(charts.decision_boundary(predict, points, labels, resolution=45) + ringed)
+        ringed = (alt.Chart(charts.fast_data([{"x": float(a), "y": float(b)} for a, b in train_set[0]]))
+                  .mark_point(filled=False, color="black", strokeWidth=0.8, size=70)
+                  .encode(x="x:Q", y="y:Q"))
+        boundary = charts.decision_boundary(predict, points, labels, resolution=45) + ringed
         curves = charts.training_curves(history) if history else mo.md("*no epoch yet*")
         model.train()
         return mo.vstack([mo.md(status), boundary, curves])

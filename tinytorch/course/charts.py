@@ -1,5 +1,6 @@
 """Altair charts the apps share. Data goes in as lists of dicts (records), so no pandas is
-needed: in the browser that saves loading a large package before the first chart."""
+needed: in the browser that saves loading a large package before the first chart. Every chart
+passes its records through `fast_data`, which keeps altair from validating them one by one."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def line(records: list[dict], x: str, y: str, color: str | None = None, title: s
     }
     if color:
         enc["color"] = alt.Color(f"{color}:N")
-    return (alt.Chart(alt.Data(values=records)).mark_line(point=True).encode(**enc)
+    return (alt.Chart(fast_data(records)).mark_line(point=True).encode(**enc)
             .properties(title=title, width=width, height=height))
 
 
@@ -62,10 +63,10 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], points: np.nd
               "class": str(int(c))} for (a, b), c in zip(grid, classes, strict=True)]
     dots = [{"x": float(a), "y": float(b), "class": str(int(c))}
             for (a, b), c in zip(points, labels, strict=True)]
-    background = alt.Chart(alt.Data(values=cells)).mark_rect(opacity=0.35).encode(
+    background = alt.Chart(fast_data(cells)).mark_rect(opacity=0.35).encode(
         x=alt.X("x:Q", title="x1"), x2="x2:Q", y=alt.Y("y:Q", title="x2"), y2="y2:Q",
         color=alt.Color("class:N", legend=None))
-    scatter = alt.Chart(alt.Data(values=dots)).mark_circle(size=30, stroke="black",
+    scatter = alt.Chart(fast_data(dots)).mark_circle(size=30, stroke="black",
                                                            strokeWidth=0.5).encode(
         x="x:Q", y="y:Q", color=alt.Color("class:N", title="class"))
     return (background + scatter).properties(title=title, width=320, height=320)
@@ -80,7 +81,7 @@ def heatmap(matrix: np.ndarray, x_title: str = "", y_title: str = "", title: str
     yl = list(range(m.shape[0])) if y_labels is None else list(y_labels)
     rows = [{"col": str(xl[j]), "row": str(yl[i]), "value": float(m[i, j])}
             for i in range(m.shape[0]) for j in range(m.shape[1])]
-    base = alt.Chart(alt.Data(values=rows)).encode(
+    base = alt.Chart(fast_data(rows)).encode(
         x=alt.X("col:N", title=x_title, sort=[str(v) for v in xl]),
         y=alt.Y("row:N", title=y_title, sort=[str(v) for v in yl]))
     chart = base.mark_rect().encode(color=alt.Color("value:Q", scale=alt.Scale(scheme="blues")),
@@ -121,7 +122,7 @@ def png(image: np.ndarray, scale: int = 3) -> bytes:
 def bar(records: list[dict], x: str, y: str, title: str = "", width: int = 360, height: int = 220):
     """A bar per category, e.g. bytes per dtype."""
     alt = _alt()
-    return (alt.Chart(alt.Data(values=records)).mark_bar()
+    return (alt.Chart(fast_data(records)).mark_bar()
             .encode(x=alt.X(f"{x}:N", sort=None), y=f"{y}:Q", tooltip=[f"{x}:N", f"{y}:Q"])
             .properties(title=title, width=width, height=height))
 
@@ -345,21 +346,3 @@ def tiles(records: list[dict], x: str, y: str, color: str, text: str, title: str
                  alt.Tooltip(f"{color}:N")])
     labels = base.mark_text(fontSize=10).encode(text=alt.Text(f"{text}:N"))
     return alt.layer(rects, labels).properties(title=title, width=cell * len(xs), height=cell * len(ys))
-
-
-def light(chart):
-    """The same chart (changed in place) with each `alt.Data(values=records)` in it, layers and
-    concatenations included, replaced by a plain `{"values": records}`. Altair then passes the
-    records to Vega-Lite as a named dataset instead of validating every record against the
-    schema, which marimo triggers on each display and which takes seconds for a few thousand
-    records (a decision boundary's cells): 50x faster, in the browser most of all."""
-    alt = _alt()
-    data = getattr(chart, "data", alt.Undefined)
-    if isinstance(data, alt.Data) and isinstance(getattr(data, "values", None), list):
-        chart.data = {"values": data.values}
-    for part in ("layer", "hconcat", "vconcat", "concat"):
-        children = getattr(chart, part, alt.Undefined)
-        if isinstance(children, list):
-            for child in children:
-                light(child)
-    return chart
