@@ -1,0 +1,519 @@
+# /// script
+# requires-python = ">=3.11"
+# dependencies = ["marimo", "numpy", "altair", "tinytorch"]
+# ///
+
+import marimo
+
+__generated_with = "0.25.2"
+app = marimo.App(width="medium", app_title="1986 MLP on MNIST")
+
+
+@app.cell(hide_code=True)
+def _():
+    import time
+
+    import marimo as mo
+    import numpy as np
+
+    import tinytorch
+    import tinytorch.nn as nn
+    import tinytorch.nn.functional as F
+    from tinytorch import datasets
+    from tinytorch.core import kernels, transforms
+    from tinytorch.core.dataloader import DataLoader, TensorDataset
+    from tinytorch.core.training import Callback, Trainer
+    from tinytorch.course import charts, checks, measure, progress
+    from tinytorch.course.exercises import mlp as exercises
+
+    return (
+        Callback,
+        DataLoader,
+        F,
+        TensorDataset,
+        Trainer,
+        charts,
+        checks,
+        datasets,
+        exercises,
+        kernels,
+        measure,
+        mo,
+        nn,
+        np,
+        progress,
+        time,
+        tinytorch,
+        transforms,
+    )
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    # Milestone 1986 · A multi-layer perceptron reads handwriting
+
+    **Goal.** Train a network with a hidden layer on real handwritten digits (MNIST) with
+    backpropagation, in your browser, and watch it learn: the loss falling and the accuracy
+    rising batch by batch. Then grade it honestly on digits it never saw: its test accuracy,
+    which digits it confuses, and the mistakes it makes.
+    """)
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## Concept
+
+    In 1986 Rumelhart, Hinton and Williams showed that **backpropagation** trains the hidden
+    layers Minsky and Papert's single layer lacked (milestone 1969). For a $28 \times 28$
+    image flattened to $x \in \mathbb{R}^{784}$, a one-hidden-layer perceptron computes
+
+    $$h = \operatorname{relu}(W_1 x + b_1), \qquad z = W_2 h + b_2, \qquad
+    L = -\log \operatorname{softmax}(z)_y ,$$
+
+    and backpropagation is the chain rule applied from the loss backwards:
+
+    $$\delta_2 = \operatorname{softmax}(z) - e_y, \qquad
+    \frac{\partial L}{\partial W_2} = \delta_2 h^\top, \qquad
+    \delta_1 = (W_2^\top \delta_2) \odot \mathbb{1}[h > 0], \qquad
+    \frac{\partial L}{\partial W_1} = \delta_1 x^\top .$$
+
+    A **minibatch** of $B$ images does this for all of them at once, as matrix products:
+    about $2 \cdot B \cdot (784 H + 10 H)$ multiply-adds forward and twice that backward.
+    Every step nudges all weights against the batch's gradient (here with Adam), every
+    **epoch** shows the network each training image once.
+
+    **Honest grading.** The network is scored on MNIST's **test** images, which training
+    never touches. A **confusion matrix** counts, for each true digit (row), what
+    the network answered (column): the diagonal is right, everything else is a mistake.
+    """)
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## The data
+    """)
+    return
+
+
+@app.cell(hide_code=True)
+def _(datasets):
+    try:
+        train_images, train_labels = datasets.load_mnist("train")
+        test_images, test_labels = datasets.load_mnist("test")
+        mnist_error = None
+    except datasets.DatasetError as _error:
+        train_images = train_labels = test_images = test_labels = None
+        mnist_error = str(_error)
+    return mnist_error, test_images, test_labels, train_images, train_labels
+
+
+@app.cell(hide_code=True)
+def _(mnist_error, mo):
+    missing_mnist = mo.callout(mo.md(f"""
+    **MNIST is not available**, so this app cannot train. On your machine, set the environment
+    variable **`TINYTORCH_DATA`** to a data folder holding `mnist/train-images-idx3-ubyte.gz` and
+    its three siblings (or connect to the internet, and tinytorch downloads and checks them);
+    in the browser, the course site serves them. What the loader said:
+
+    ```
+    {mnist_error}
+    ```
+    """), kind="danger")
+    return (missing_mnist,)
+
+
+@app.cell(hide_code=True)
+def _(charts, missing_mnist, mo, np, test_images, train_images, train_labels):
+    mo.stop(train_images is None, missing_mnist)
+    pixel_mean = float(train_images[:10_000].mean() / 255)
+    pixel_std = float(train_images[:10_000].std() / 255)
+    _first = [int(np.flatnonzero(train_labels == _d)[0]) for _d in range(10)]
+    _counts = np.bincount(train_labels, minlength=10)
+    mo.vstack([
+        mo.md(f"**{len(train_images):,}** training and {len(test_images):,} test images of "
+              f"{train_images.shape[1]}×{train_images.shape[2]} pixels (uint8, 0 to 255). Pixel mean "
+              f"{pixel_mean:.4f} and std {pixel_std:.4f} (measured on 10,000 training images) "
+              "feed `Normalize`. The first of each digit:"),
+        mo.hstack([mo.image(charts.png(train_images[i], scale=2), caption=str(train_labels[i]))
+                   for i in _first], justify="start"),
+        charts.bar([{"digit": str(d), "training images": int(c)} for d, c in enumerate(_counts)],
+                   "digit", "training images", title="images per digit", height=160),
+    ])
+    return pixel_mean, pixel_std
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## See it: train on MNIST
+
+    Choose a run and press **Train**. The training images after the ones used for training
+    are held out: the accuracy curve is measured on some of them while training runs. Press
+    marimo's stop button (■) to end training early; the network keeps what it has learned
+    and is graded all the same.
+    """)
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    run_length = mo.ui.radio(
+        options={"quick: 784-128-10, 2 epochs (under a minute in the browser)": "quick",
+                 "long: 784-128-10, 6 epochs, cosine learning-rate decay (about 3x longer)": "long"},
+        value="quick: 784-128-10, 2 epochs (under a minute in the browser)", label="run")
+    run_length
+    return (run_length,)
+
+
+@app.cell(hide_code=True)
+def _(run_length):
+    settings = {
+        "quick": {"hidden": 128, "epochs": 2, "batch_size": 128, "lr": 2e-3, "samples": 55_000},
+        "long": {"hidden": 128, "epochs": 6, "batch_size": 128, "lr": 2e-3, "samples": 55_000,
+                 "cosine": True},
+    }[run_length.value]
+    return (settings,)
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    train_button = mo.ui.run_button(label="Train")
+    train_button
+    return (train_button,)
+
+
+@app.cell(hide_code=True)
+def _(Callback, charts, mo, np, time, tinytorch):
+    class LiveMNIST(Callback):
+        """Progress, a loss curve (mean per group of batches, so the chart stays small) and
+        validation accuracy every `val_every` batches. Redrawn at most every `redraw` seconds,
+        and never more often than keeps drawing under a sixth of the time (charts cost more in
+        the browser)."""
+
+        def __init__(self, total, val_x, val_y, val_every, redraw=1.0):
+            self.total, self.val_x, self.val_y, self.val_every = total, val_x, val_y, val_every
+            self.redraw, self.group, self.draw_cost = redraw, max(1, total // 80), 0.0
+            self.done, self.losses, self.accuracy = 0, [], []
+            self.start = self.last = time.perf_counter()
+
+        def on_batch_end(self, trainer, batch, loss):
+            self.done += 1
+            self.losses.append(loss)
+            if self.done % self.val_every == 0 or self.done == self.total:
+                self.accuracy.append({"batch": self.done, "accuracy": self.validate(trainer.model)})
+            now = time.perf_counter()
+            if now - self.last >= max(self.redraw, 5 * self.draw_cost) or self.done == self.total:
+                mo.output.replace(self.view())
+                self.last = time.perf_counter()
+                self.draw_cost = self.last - now
+
+        def validate(self, model):
+            model.eval()
+            with tinytorch.no_grad():
+                right = (model(self.val_x).numpy().argmax(axis=1) == self.val_y).mean()
+            model.train()
+            return float(right)
+
+        def view(self, title="Training"):
+            g, seconds = self.group, time.perf_counter() - self.start
+            loss_rows = [{"batch": min(i + g, self.done), "loss": float(np.mean(self.losses[i:i + g]))}
+                         for i in range(0, len(self.losses), g)]
+            parts = [mo.md(f"**{title}**: batch {self.done} / {self.total}, {seconds:.0f} s"),
+                     mo.Html("<div style='width: 60%; height: 8px; background: #e5e7eb; border-radius: 4px'>"
+                             f"<div style='width: {100 * self.done / self.total:.1f}%; height: 8px; "
+                             "background: #4c78a8; border-radius: 4px'></div></div>")]
+            charts_row = []
+            if loss_rows:
+                charts_row.append(charts.line(loss_rows, "batch", "loss", width=330, height=180,
+                                              title=f"training loss (mean of {g} batches)"))
+            if self.accuracy:
+                charts_row.append(charts.line(self.accuracy, "batch", "accuracy", width=330, height=180,
+                                              title=f"validation accuracy ({len(self.val_y):,} images)"))
+            return mo.vstack(parts + [mo.hstack(charts_row, justify="start")])
+
+    return (LiveMNIST,)
+
+
+@app.cell(hide_code=True)
+def _(
+    DataLoader,
+    LiveMNIST,
+    TensorDataset,
+    Trainer,
+    missing_mnist,
+    mo,
+    nn,
+    pixel_mean,
+    pixel_std,
+    progress,
+    settings,
+    time,
+    tinytorch,
+    train_button,
+    train_images,
+    train_labels,
+    transforms,
+):
+    mo.stop(not train_button.value, progress.waiting("train the network"))
+    mo.stop(train_images is None, missing_mnist)
+    _s = settings
+    normalize = transforms.Compose([transforms.ToFloat(), transforms.Normalize(pixel_mean, pixel_std)])
+    _val = slice(_s["samples"], _s["samples"] + 1_000)  # held out from training
+    tinytorch.manual_seed(0)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, _s["hidden"]), nn.ReLU(), nn.Linear(_s["hidden"], 10))
+    _optimizer = tinytorch.optim.Adam(model.parameters(), lr=_s["lr"])
+    _scheduler = (tinytorch.optim.lr_scheduler.CosineAnnealingLR(_optimizer, _s["epochs"])
+                  if _s.get("cosine") else None)
+    _n = _s["samples"]
+    _loader = DataLoader(TensorDataset(train_images[:_n], train_labels[:_n]), batch_size=_s["batch_size"],
+                         shuffle=True, seed=0, transform=normalize)
+    _total = len(_loader) * _s["epochs"]
+    _live = LiveMNIST(_total, tinytorch.tensor(normalize(train_images[_val])), train_labels[_val],
+                      val_every=max(1, _total // 20))
+    trainer = Trainer(model, _optimizer, scheduler=_scheduler, callbacks=[_live])
+    _start = time.perf_counter()
+    trainer.fit(_loader, epochs=_s["epochs"], interruptible=True)
+    train_seconds = time.perf_counter() - _start
+    _how = (f"**Stopped** after {_live.done} of {_live.total} batches" if trainer.interrupted
+            else f"**Done**: {_s['epochs']} epochs, {_live.done} batches")
+    mo.vstack([_live.view("Trained"),
+               mo.md(f"{_how} of {_s['batch_size']} in **{train_seconds:.1f} s** "
+                     f"({_live.done * _s['batch_size'] / train_seconds:,.0f} images/s), "
+                     f"{model.num_parameters():,} parameters.")])
+    return model, normalize, train_seconds
+
+
+@app.cell(hide_code=True)
+def _(model, normalize, np, test_images, tinytorch):
+    model.eval()
+    with tinytorch.no_grad():
+        _logits = np.concatenate([model(tinytorch.tensor(normalize(test_images[i:i + 1000]))).numpy()
+                                  for i in range(0, len(test_images), 1000)])
+    test_predictions = _logits.argmax(axis=1)
+    _shifted = np.exp(_logits - _logits.max(axis=1, keepdims=True))
+    test_confidence = (_shifted / _shifted.sum(axis=1, keepdims=True)).max(axis=1)
+    return test_confidence, test_predictions
+
+
+@app.cell(hide_code=True)
+def _(charts, mo, np, test_labels, test_predictions):
+    test_accuracy = float((test_predictions == test_labels).mean())
+    _confusion = np.bincount(10 * test_labels + test_predictions, minlength=100).reshape(10, 10)
+    _per_digit = np.diag(_confusion) / _confusion.sum(axis=1)
+    _off = _confusion - np.diag(np.diag(_confusion))
+    _t, _p = np.unravel_index(_off.argmax(), _off.shape)
+    mo.vstack([
+        mo.callout(mo.md(f"## Test accuracy: {test_accuracy:.2%}\n\n"
+                         f"{int((test_predictions == test_labels).sum()):,} of {len(test_labels):,} test "
+                         "images right, none of them seen in training."),
+                   kind="success" if test_accuracy >= 0.95 else "info"),
+        mo.hstack([
+            charts.heatmap(_confusion, x_title="predicted", y_title="true digit", annotate=True,
+                           width=340, title="confusion matrix (test set)"),
+            mo.vstack([mo.md(f"""
+            Hardest digit: **{int(_per_digit.argmin())}** ({_per_digit.min():.1%} right);
+            easiest: **{int(_per_digit.argmax())}** ({_per_digit.max():.1%}).
+
+            Most common mistake: a true **{_t}** read as **{_p}**, {_off.max()} times.
+            """)]),
+        ], justify="start"),
+    ])
+    return (test_accuracy,)
+
+
+@app.cell(hide_code=True)
+def _(charts, mo, np, test_confidence, test_images, test_labels, test_predictions):
+    _wrong = np.flatnonzero(test_predictions != test_labels)
+    _worst = _wrong[np.argsort(-test_confidence[_wrong])][:24]
+    mo.vstack([
+        mo.md(f"**The {len(_worst)} most confident mistakes** (of {len(_wrong)}): true digit → "
+              "the network's answer, with the probability it gave that answer."),
+        mo.hstack([mo.image(charts.png(test_images[i], scale=3),
+                            caption=f"{test_labels[i]} → {test_predictions[i]} ({test_confidence[i]:.0%})")
+                   for i in _worst], justify="start", wrap=True),
+    ])
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## Build it
+
+    **Exercise 1.** The confusion matrix: given the predicted and the actual classes (integer
+    arrays of equal length), return a `num_classes × num_classes` array of counts whose entry
+    `[i, j]` is the number of samples of true class `i` predicted as class `j`.
+    """)
+    return
+
+
+@app.cell
+def _():
+    def confusion_matrix(predicted, actual, num_classes):
+        # Your code here: start from zeros and count each (actual, predicted) pair.
+        raise NotImplementedError
+
+    return (confusion_matrix,)
+
+
+@app.cell(hide_code=True)
+def _(checks, confusion_matrix, exercises, mo):
+    mo.vstack([checks.report(exercises.CONFUSION.run(confusion_matrix)),
+               checks.solution(exercises.CONFUSION)])
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    **Exercise 2.** The training step that 1986 made possible: compute the cross-entropy
+    loss of `model(x)` against `y` (`tinytorch.nn.functional.cross_entropy`), backpropagate it,
+    update the weights with `optimizer`, and return the loss as a Python float. The checks
+    compare your weights after one and two steps with the reference's, from the same start.
+    """)
+    return
+
+
+@app.cell
+def _(F):
+    def train_step(model, optimizer, x, y):
+        # Your code here: loss = F.cross_entropy(...), clear old gradients, backward, step;
+        # return the loss as a float.
+        raise NotImplementedError
+
+    return (train_step,)
+
+
+@app.cell(hide_code=True)
+def _(checks, exercises, mo, train_step):
+    mo.vstack([checks.report(exercises.TRAIN_STEP.run(train_step)), checks.solution(exercises.TRAIN_STEP)])
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## Measure it: where a training step spends its time
+
+    One step is: fetch and normalise a batch, run the network forward (and the loss),
+    backpropagate, and let Adam update the weights. Press the button to time each part on
+    your machine for a fresh network of the size chosen above, at three batch sizes.
+    """)
+    return
+
+
+@app.cell(hide_code=True)
+def _():
+    timing_settings = {"batch_sizes": (32, 128, 512), "repeat": 3}
+    return (timing_settings,)
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    timing_button = mo.ui.run_button(label="Time the parts of a step")
+    timing_button
+    return (timing_button,)
+
+
+@app.cell(hide_code=True)
+def _(
+    F,
+    charts,
+    kernels,
+    measure,
+    mo,
+    nn,
+    np,
+    progress,
+    settings,
+    timing_button,
+    timing_settings,
+    tinytorch,
+    train_images,
+    train_labels,
+    transforms,
+):
+    mo.stop(not timing_button.value, progress.waiting("time forward, backward and the update"))
+    _h = settings["hidden"]
+    _rng = np.random.default_rng(0)
+    if train_images is None:  # timing needs no real digits: random pixels cost the same
+        _images, _labels = _rng.integers(0, 256, (1024, 28, 28), dtype=np.uint8), _rng.integers(0, 10, 1024)
+    else:
+        _images, _labels = train_images, train_labels
+    _prep = transforms.Compose([transforms.ToFloat(), transforms.Normalize(0.13, 0.31)])
+    _rows, _flops = [], {}
+    with mo.status.progress_bar(total=len(timing_settings["batch_sizes"]), title="timing") as _bar:
+        for _b in timing_settings["batch_sizes"]:
+            _net = nn.Sequential(nn.Flatten(), nn.Linear(784, _h), nn.ReLU(), nn.Linear(_h, 10))
+            _opt = tinytorch.optim.Adam(_net.parameters(), lr=1e-3)
+            _idx = _rng.permutation(len(_images))[:_b]
+            _x, _y = tinytorch.tensor(_prep(_images[_idx])), tinytorch.tensor(_labels[_idx])
+
+            def _data(b=_b):  # a random batch (a DataLoader draws one permutation per epoch instead)
+                i = _rng.integers(0, len(_images), b)
+                return tinytorch.tensor(_prep(_images[i])), tinytorch.tensor(_labels[i])
+
+            def _forward(net=_net, x=_x, y=_y):
+                return F.cross_entropy(net(x), y)
+
+            def _forward_backward(net=_net, x=_x, y=_y):
+                net.zero_grad()
+                F.cross_entropy(net(x), y).backward()
+
+            _forward_backward()
+            _r = timing_settings["repeat"]
+            _t = {"data": measure.best_time(_data, repeat=_r),
+                  "forward": measure.best_time(_forward, repeat=_r)}
+            _t["backward"] = max(measure.best_time(_forward_backward, repeat=_r) - _t["forward"], 0.0)
+            _t["update"] = measure.best_time(_opt.step, repeat=_r)
+            _rows += [{"batch size": str(_b), "µs per image": 1e6 * _t[k] / _b, "part": k} for k in _t]
+            _flops[_b] = 3 * 2 * _b * (784 * _h + _h * 10) / (_t["forward"] + _t["backward"]) / 1e9
+            _bar.update()
+    _per_image = {r["batch size"]: 0.0 for r in _rows}
+    for _r in _rows:
+        _per_image[_r["batch size"]] += _r["µs per image"]
+    _chosen = str(settings["batch_size"])
+    _chosen = _chosen if _chosen in _per_image else next(iter(_per_image))
+    mo.hstack([
+        charts.stacked_bar(_rows, "batch size", "µs per image", "part",
+                           title=f"one training step, per image (784-{_h}-10)"),
+        mo.vstack([mo.md(f"""
+        Matrix multiplies use the **{kernels.active_matmul_kernel()}** kernel here. Forward plus
+        backward reach **{max(_flops.values()):.1f} GFLOP/s** at the best batch size.
+
+        At batch {_chosen}, a step costs **{_per_image[_chosen]:.1f} µs per image**, so an epoch of
+        {settings["samples"]:,} images should take about
+        **{_per_image[_chosen] * settings["samples"] / 1e6:.1f} s** on this machine.
+        Small batches pay the fixed costs (Python, creating tensors, the optimizer's loop over
+        the parameters) more often per image; large batches spend their time in the matrix
+        multiplies.
+        """)]),
+    ], justify="start")
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## Recap
+
+    - An MLP is layers of `Linear` and a nonlinearity; backpropagation gets every weight's
+      gradient from one backward pass, so hidden layers can be trained.
+    - Minibatches, an optimizer and a couple of epochs are all it takes: the test accuracy
+      you measured above is on digits the network had never seen.
+    - Grade on held-out data; the confusion matrix and the confident mistakes say *how* it
+      fails (many of its mistakes are digits a person would hesitate over too).
+
+    **Next: 09 Convolutions.** An MLP sees 784 unrelated numbers; a convolution knows that
+    neighbouring pixels belong together, and learns shapes once for every position.
+    """)
+    return
+
+
+if __name__ == "__main__":
+    app.run()

@@ -1,0 +1,19 @@
+"""Fixtures for the app tests."""
+
+import pytest
+
+from tinytorch.datasets import sources
+
+
+@pytest.fixture
+def no_datasets(monkeypatch, tmp_path):
+    """No dataset file anywhere: an empty mirror and cache, no course site, every download fails.
+    For proving that an app still opens, and says what to do, on a machine without the data."""
+    monkeypatch.setenv("TINYTORCH_DATA", str(tmp_path / "no-data"))
+    monkeypatch.setenv("TINYTORCH_CACHE", str(tmp_path / "no-cache"))
+    monkeypatch.delenv("TINYTORCH_DATA_URL", raising=False)
+
+    def offline(url):
+        raise OSError("offline (test)")
+
+    monkeypatch.setattr(sources, "http_get", offline)

@@ -1,0 +1,45 @@
+"""Milestone 1986 trains an MLP on real MNIST. Without MNIST the app must still open and say
+how to get it; with MNIST a quick run must train and grade, and (slow) the default settings
+must reach 95% test accuracy natively, as they must in the browser."""
+
+import pytest
+
+from tests.apps.harness import APPS, Pressed, output_text, run_app
+from tests.apps.quick import SETTINGS
+from tinytorch import datasets
+
+APP = APPS / "milestone_1986_mlp.py"
+BUTTONS = {"train_button": Pressed(), "timing_button": Pressed()}
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    try:
+        return datasets.load_mnist("train"), datasets.load_mnist("test")
+    except datasets.DatasetError as error:
+        pytest.skip(f"MNIST is not available ({type(error).__name__}): set TINYTORCH_DATA to a folder "
+                    "holding mnist/*.gz to run this test")
+
+
+def test_without_mnist_the_app_opens_and_names_tinytorch_data(no_datasets):
+    for defs in ({}, BUTTONS | SETTINGS[APP.stem]):
+        outputs, names = run_app(APP, defs=defs)
+        text = output_text(outputs)
+        assert "MNIST is not available" in text and "TINYTORCH_DATA" in text
+        assert "test_accuracy" not in names
+    assert "µs per image" in text, "the timing measurement should run on random pixels without MNIST"
+
+
+def test_a_quick_run_trains_and_grades(mnist):
+    outputs, names = run_app(APP, defs=BUTTONS | SETTINGS[APP.stem])
+    text = output_text(outputs)
+    assert 0.8 <= names["test_accuracy"] <= 1.0, names["test_accuracy"]
+    assert "Test accuracy" in text and "confusion matrix" in text and "most confident mistakes" in text
+
+
+@pytest.mark.slow
+def test_the_default_run_reaches_95_percent(mnist):
+    outputs, names = run_app(APP, defs={"train_button": Pressed()})
+    assert names["settings"]["epochs"] == 2 and names["settings"]["hidden"] == 128
+    print(f"default run: {names['test_accuracy']:.2%} test accuracy after {names['train_seconds']:.1f} s")
+    assert names["test_accuracy"] >= 0.95
