@@ -196,8 +196,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(broadcast_shape, checks, exercises, mo):
-    mo.vstack([checks.report(exercises.BROADCAST.run(broadcast_shape)),
-               checks.solution(exercises.BROADCAST)])
+    checks.feedback(exercises.BROADCAST, broadcast_shape)
     return
 
 
@@ -222,7 +221,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(checks, exercises, mo, strides):
-    mo.vstack([checks.report(exercises.STRIDES.run(strides)), checks.solution(exercises.STRIDES)])
+    checks.feedback(exercises.STRIDES, strides)
     return
 
 

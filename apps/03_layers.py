@@ -327,7 +327,7 @@ def _(np):
 
 @app.cell(hide_code=True)
 def _(checks, exercises, linear_forward, mo):
-    mo.vstack([checks.report(exercises.LINEAR.run(linear_forward)), checks.solution(exercises.LINEAR)])
+    checks.feedback(exercises.LINEAR, linear_forward)
     return
 
 
@@ -351,7 +351,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(checks, count_parameters, exercises, mo):
-    mo.vstack([checks.report(exercises.COUNT.run(count_parameters)), checks.solution(exercises.COUNT)])
+    checks.feedback(exercises.COUNT, count_parameters)
     return
 
 

@@ -329,8 +329,7 @@ def _(np):
 
 @app.cell(hide_code=True)
 def _(checks, cross_entropy, exercises, mo):
-    mo.vstack([checks.report(exercises.CROSS_ENTROPY.run(cross_entropy)),
-               checks.solution(exercises.CROSS_ENTROPY)])
+    checks.feedback(exercises.CROSS_ENTROPY, cross_entropy)
     return
 
 
@@ -354,8 +353,7 @@ def _(np):
 
 @app.cell(hide_code=True)
 def _(checks, cross_entropy_grad, exercises, mo):
-    mo.vstack([checks.report(exercises.CROSS_ENTROPY_GRAD.run(cross_entropy_grad)),
-               checks.solution(exercises.CROSS_ENTROPY_GRAD)])
+    checks.feedback(exercises.CROSS_ENTROPY_GRAD, cross_entropy_grad)
     return
 
 

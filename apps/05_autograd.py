@@ -358,8 +358,7 @@ def _(Function, np):
 
 @app.cell(hide_code=True)
 def _(MySiLU, checks, exercises, mo):
-    mo.vstack([checks.report(exercises.SILU_BACKWARD.run(MySiLU)),
-               checks.solution(exercises.SILU_BACKWARD)])
+    checks.feedback(exercises.SILU_BACKWARD, MySiLU)
     return
 
 
@@ -384,8 +383,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(backward_order, checks, exercises, mo):
-    mo.vstack([checks.report(exercises.BACKWARD_ORDER.run(backward_order)),
-               checks.solution(exercises.BACKWARD_ORDER)])
+    checks.feedback(exercises.BACKWARD_ORDER, backward_order)
     return
 
 

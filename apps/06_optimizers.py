@@ -278,7 +278,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(checks, exercises, mo, momentum_step):
-    mo.vstack([checks.report(exercises.MOMENTUM.run(momentum_step)), checks.solution(exercises.MOMENTUM)])
+    checks.feedback(exercises.MOMENTUM, momentum_step)
     return
 
 
@@ -303,7 +303,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(adam_step, checks, exercises, mo):
-    mo.vstack([checks.report(exercises.ADAM.run(adam_step)), checks.solution(exercises.ADAM)])
+    checks.feedback(exercises.ADAM, adam_step)
     return
 
 

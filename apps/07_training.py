@@ -307,7 +307,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(checks, exercises, mo, train_step):
-    mo.vstack([checks.report(exercises.TRAIN_STEP.run(train_step)), checks.solution(exercises.TRAIN_STEP)])
+    checks.feedback(exercises.TRAIN_STEP, train_step)
     return
 
 
@@ -331,7 +331,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(accuracy, checks, exercises, mo):
-    mo.vstack([checks.report(exercises.ACCURACY.run(accuracy)), checks.solution(exercises.ACCURACY)])
+    checks.feedback(exercises.ACCURACY, accuracy)
     return
 
 

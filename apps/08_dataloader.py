@@ -312,8 +312,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(batch_indices, checks, exercises, mo):
-    mo.vstack([checks.report(exercises.BATCH_INDICES.run(batch_indices)),
-               checks.solution(exercises.BATCH_INDICES)])
+    checks.feedback(exercises.BATCH_INDICES, batch_indices)
     return
 
 

@@ -263,7 +263,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(checks, exercises, mo, predict):
-    mo.vstack([checks.report(exercises.PREDICT.run(predict)), checks.solution(exercises.PREDICT)])
+    checks.feedback(exercises.PREDICT, predict)
     return
 
 
@@ -289,7 +289,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(checks, exercises, mo, update):
-    mo.vstack([checks.report(exercises.UPDATE.run(update)), checks.solution(exercises.UPDATE)])
+    checks.feedback(exercises.UPDATE, update)
     return
 
 

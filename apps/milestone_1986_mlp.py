@@ -363,8 +363,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(checks, confusion_matrix, exercises, mo):
-    mo.vstack([checks.report(exercises.CONFUSION.run(confusion_matrix)),
-               checks.solution(exercises.CONFUSION)])
+    checks.feedback(exercises.CONFUSION, confusion_matrix)
     return
 
 
@@ -391,7 +390,7 @@ def _(F):
 
 @app.cell(hide_code=True)
 def _(checks, exercises, mo, train_step):
-    mo.vstack([checks.report(exercises.TRAIN_STEP.run(train_step)), checks.solution(exercises.TRAIN_STEP)])
+    checks.feedback(exercises.TRAIN_STEP, train_step)
     return
 
 

@@ -126,3 +126,10 @@ def solution(exercise: Exercise, label: str = "Reveal the solution"):
     import marimo as mo
 
     return mo.accordion({label: mo.md(f"```python\n{exercise.solution_code().strip()}\n```")})
+
+
+def feedback(exercise: Exercise, candidate: Callable):
+    """What an app's check cell shows: every check's result, then the folded solution."""
+    import marimo as mo
+
+    return mo.vstack([report(exercise.run(candidate)), solution(exercise)])
