@@ -71,6 +71,8 @@ def test_conv_rejects_channels_last_input_naming_both_layouts():
     conv = spatial.Conv2d(3, 8, 3)
     with pytest.raises(ValueError, match=r"\(N, 3, H, W\).*\(2, 32, 32, 3\).*channels-last"):
         conv(tinytorch.zeros(2, 32, 32, 3))
+    with pytest.raises(ValueError, match=r"\(N, 1, H, W\).*\(2, 28, 28, 1\).*channels-last"):
+        spatial.Conv2d(1, 8, 5)(tinytorch.zeros(2, 28, 28, 1))  # 1 wide: too narrow for 5x5
 
 
 def test_conv_rejects_wrong_channel_count_and_rank():

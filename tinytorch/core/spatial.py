@@ -40,11 +40,17 @@ def _window(kernel_size, stride, padding, dilation=1) -> conv.Window:
     return conv.Window(kernel, stride, padding, dilation)
 
 
-def _check_image(name: str, x: Tensor, window: conv.Window) -> None:
-    """A 4-D input whose padded size fits the kernel at least once."""
+def _check_image(name: str, x: Tensor, window: conv.Window, channels: int | None = None) -> None:
+    """A 4-D input with `channels` channels (if given) whose padded size fits the kernel."""
     if x.ndim != 4:
         hint = " (add a batch axis with x.unsqueeze(0))" if x.ndim == 3 else ""
         raise ValueError(f"{name} expects input of shape (N, C, H, W), got {x.shape}{hint}")
+    if channels is not None and x.shape[1] != channels:
+        hint = ""
+        if x.shape[3] == channels:
+            hint = "; it looks channels-last (N, H, W, C): convert with x.permute(0, 3, 1, 2)"
+        raise ValueError(f"{name} expects input of shape (N, {channels}, H, W) (NCHW), got "
+                         f"{x.shape}{hint}")
     if min(window.output_hw(*x.shape[2:])) < 1:
         raise ValueError(f"{name}: input of height x width {x.shape[2:]} with padding "
                          f"{window.padding} is smaller than the (dilated) kernel {window.kernel}")
@@ -56,14 +62,7 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padd
            dilation=1, groups: int = 1) -> Tensor:
     """2-D cross-correlation of x (N, C, H, W) with weight (O, C/groups, kh, kw)."""
     window = _window(weight.shape[2:], stride, padding, dilation)
-    _check_image("conv2d", x, window)
-    channels = weight.shape[1] * groups
-    if x.shape[1] != channels:
-        hint = ""
-        if x.shape[3] == channels:
-            hint = "; it looks channels-last (N, H, W, C): convert with x.permute(0, 3, 1, 2)"
-        raise ValueError(f"conv2d expects input of shape (N, {channels}, H, W) (NCHW), got "
-                         f"{x.shape}{hint}")
+    _check_image("conv2d", x, window, channels=weight.shape[1] * groups)
     x = x.to(weight.dtype)
     inputs = (x, weight) if bias is None else (x, weight, bias)
     return apply(conv.Conv2d, *inputs, window=window, groups=groups)
@@ -213,8 +212,8 @@ class _BatchNorm(Module):
                           self.training, self.momentum, self.eps)
 
     def extra_repr(self) -> str:
-        return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, " \
-               f"affine={self.weight is not None}"
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.weight is not None}")
 
 
 class BatchNorm1d(_BatchNorm):
