@@ -99,7 +99,7 @@ def train_torch(args, data, epochs: int) -> dict:
     return {"accuracy": acc, "epoch_seconds": float(np.median(times))}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--hidden", type=int, nargs="+", default=[512, 256])
@@ -109,11 +109,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--torch", action="store_true", help="also time PyTorch on the same recipe")
     parser.add_argument("--torch-epochs", type=int, default=2)
-    args = parser.parse_args()
+    parser.add_argument("--limit", type=int, help="only the first N train and test images (a quick look)")
+    args = parser.parse_args(argv)
 
-    data = load_mnist("train"), load_mnist("test")
+    data = tuple((x[:args.limit], y[:args.limit]) for x, y in (load_mnist("train"), load_mnist("test")))
     print(f"MLP 784-{'-'.join(map(str, args.hidden))}-10, Adam lr {args.lr} cosine, batch "
-          f"{args.batch_size}, dropout {args.dropout}, {args.epochs} epochs, full MNIST "
+          f"{args.batch_size}, dropout {args.dropout}, {args.epochs} epochs, MNIST "
           f"({len(data[0][0])} train / {len(data[1][0])} test)")
     ours = train_tinytorch(args, data)
     print(f"tinytorch: test accuracy {ours['accuracy']:.4f}, wall time {ours['seconds']:.1f} s, "
