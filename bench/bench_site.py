@@ -5,12 +5,16 @@ time to first output, resident memory, cell errors and requests that left 127.0.
     python bench/bench_site.py --build --apps-dir tests/wasm/fixtures/apps --marker FIXTURE_RESULT
     python bench/bench_site.py --site _site --view edit --apps 01_tensor
     python bench/bench_site.py --site _site --json site-bench.json
+    python bench/bench_site.py --site _site --apps none --mnist   # only the MNIST training ratio
 
 "first output" is from navigation until any cell output has text (with --marker, until one
 contains it: the test fixture's is FIXTURE_RESULT). Edit views are started with marimo's
 run-all button, as a learner would.
 Memory is summed over all Chromium processes after `--settle` seconds: RSS (counts shared pages
-once per process) and PSS (shares them out). Figures print; nothing passes or fails.
+once per process) and PSS (shares them out). --mnist trains the 1986 milestone app with its
+default settings in the browser and natively (the same notebook run by marimo in this Python,
+TINYTORCH_DATA pointing at the data) and prints both training times and their ratio.
+Figures print; nothing passes or fails.
 Needs what the browser tests need: playwright, /usr/bin/chromium, and for --build --self-host
 numpy's Pyodide wheel (see docs/site.md).
 """
@@ -28,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import build_site  # noqa: E402
-from wasm import browser  # noqa: E402
+from tests.apps.harness import APPS, Pressed, run_app  # noqa: E402
+from wasm import browser, mnist_in_browser  # noqa: E402
 from wasm.serve import serving  # noqa: E402
 from wasm.site import Options, build, sizes  # noqa: E402
 
@@ -55,13 +60,31 @@ def measure_app(
     return result
 
 
+def mnist_ratio(base: str, timeout: float) -> dict:
+    """The 1986 app trained with its defaults in the browser, then natively; seconds and ratio."""
+    with browser.Browser([base], timeout_s=timeout) as b:
+        page = b.page()
+        t0 = time.perf_counter()
+        page.goto(f"{base}embed/{mnist_in_browser.APP}/")
+        run = mnist_in_browser.train(page, navigated=t0, timeout_s=timeout)
+        memory = b.memory()
+    _, names = run_app(APPS / f"{mnist_in_browser.APP}.py", defs={"train_button": Pressed()})
+    return {
+        "browser": {"train_s": run.train_s, "accuracy": run.accuracy, "open_s": round(run.open_s, 1),
+                    **memory},
+        "native": {"train_s": round(names["train_seconds"], 2), "accuracy": names["test_accuracy"]},
+        "ratio_browser_to_native": round(run.train_s / names["train_seconds"], 1),
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--site", type=Path, help="an already built site")
     ap.add_argument("--build", action="store_true", help="build a self-hosted site into a temporary folder")
     ap.add_argument("--apps-dir", type=Path, default=ROOT / "apps")
     ap.add_argument("--view", choices=("embed", "edit"), default="embed")
-    ap.add_argument("--apps", help="comma-separated app stems (default: all)")
+    ap.add_argument("--apps", help="comma-separated app stems, or none (default: all)")
+    ap.add_argument("--mnist", action="store_true", help="MNIST training in the browser vs natively")
     ap.add_argument(
         "--marker",
         help="wait for an output containing this text (default: any output); "
@@ -116,6 +139,8 @@ def main() -> int:
                 )
                 out["apps"].append(r)
                 print(json.dumps(r), flush=True)
+            if args.mnist:
+                out["mnist"] = mnist_ratio(base, args.timeout)
     print(json.dumps({k: v for k, v in out.items() if k != "apps"}, indent=1))
     if args.json:
         args.json.write_text(json.dumps(out, indent=1) + "\n")

@@ -41,6 +41,11 @@ ERROR_CELL = ".marimo-cell.has-error"
 TRACEBACK = "Traceback (most recent call last)"
 # Outputs only: in edit mode the marker also appears in the code editor, which proves nothing.
 _OUTPUTS = "[...document.querySelectorAll('.output-area')].map((e) => e.innerText)"
+# marimo 0.25.2 shows "large-spinner" while Pyodide boots and "loading-indicator" while the
+# kernel runs cells. Between the two, while micropip installs the app's packages, neither is on
+# the page and no output has text yet, so "finished" also needs an output.
+_BUSY = '[data-testid="large-spinner"], [data-testid="loading-indicator"]'
+_IDLE = f"() => !document.querySelector({_BUSY!r}) && {_OUTPUTS}.some((t) => t.trim() !== '')"
 
 
 def missing() -> str | None:
@@ -172,6 +177,25 @@ def wait_for_output(
         except Exception:
             continue
     raise TimeoutError(f"no output {'with ' + repr(marker) + ' ' if marker else ''}within {timeout_s:.0f} s")
+
+
+def wait_until_idle(frame, timeout_s: float = 240, quiet_s: float = 3.0, since: float | None = None) -> float:
+    """Seconds until the notebook in `frame` has finished running: an output has text and
+    marimo's busy indicators have stayed away for `quiet_s` seconds (the indicator can blink
+    off between two cells, so one look is not enough). For run-mode (embed) pages, which run
+    every cell on load. `since`: a `time.perf_counter()` reading to count from, e.g. taken
+    before navigating (default: now)."""
+    t0 = time.perf_counter() if since is None else since
+    idle_since = None
+    while (now := time.perf_counter()) < t0 + timeout_s:
+        if frame.evaluate(_IDLE):
+            idle_since = idle_since or now
+            if now - idle_since >= quiet_s:
+                return idle_since - t0
+        else:
+            idle_since = None
+        time.sleep(0.25)
+    raise TimeoutError(f"the notebook was still running after {timeout_s:.0f} s")
 
 
 def cell_errors(frame, console: list[str]) -> list[str]:

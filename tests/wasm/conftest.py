@@ -2,7 +2,8 @@
 
 `make_wheel` / `make_sdist` write tiny archives for the pure unit tests (no network).
 `built_site` builds ONE self-hosted site from `fixtures/apps/` per test session (~30 s with a
-warm cache) and is shared by the build checks and the browser tests. It skips, naming what is
+warm cache) and is shared by the build checks and the browser tests; `course_site` builds the
+real course from `apps/` (~2 min) for the tests that open every app. It skips, naming what is
 missing and where it goes, when this machine cannot build one: marimo, uv, npm (for the Pyodide
 runtime) or numpy's Pyodide wheel, which no registry carries.
 """
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from wasm.browser import missing as browser_missing
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE_APPS = Path(__file__).resolve().parent / "fixtures" / "apps"
@@ -78,6 +81,28 @@ def make_sdist():
     return make
 
 
+FIGURES: list[str] = []  # what the browser tests measured, printed at the end of the run
+
+
+@pytest.fixture
+def record_figure(record_property):
+    """record_figure(name, text): keep a measured figure in the test report (JUnit property)
+    and print it in pytest's summary, so every run of the browser tests shows its timings."""
+
+    def record(name: str, text: str) -> None:
+        FIGURES.append(f"{name}: {text}")
+        record_property(name, text)
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.write_sep("-", "figures measured in the browser")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
+
+
 @dataclass
 class BuiltSite:
     path: Path
@@ -120,27 +145,66 @@ def site_build_missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> BuiltSite:
+def build_site(out: Path, apps_dir: Path, data: Path | None, datasets: tuple[str, ...]) -> BuiltSite:
+    """A self-hosted site of `apps_dir`, or skip naming what this machine lacks to build one."""
     reason = site_build_missing()
     if reason:
         pytest.skip(reason)
     from wasm.site import Options, build
 
+    opts = Options(
+        repo=REPO,
+        out=out,
+        apps_dir=apps_dir,
+        cache_dir=cache_dir(),
+        wheel_dirs=wheel_dirs(),
+        self_host=True,
+        data_source=data,
+        datasets=datasets,
+    )
+    report = build(opts, log=lambda *a: None)
+    return BuiltSite(opts.out, report)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> BuiltSite:
+    """The fixture notebooks in `fixtures/apps/`, with a stand-in dataset folder."""
     tmp = tmp_path_factory.mktemp("wasm-site")
     data = tmp / "mirror"
     (data / "digits").mkdir(parents=True)
     (data / "digits" / "digits.csv.gz").write_bytes(b"not really gzip, only copied")
     (data / "README.md").write_text("licences\n")
-    opts = Options(
-        repo=REPO,
-        out=tmp / "site",
-        apps_dir=FIXTURE_APPS,
-        cache_dir=cache_dir(),
-        wheel_dirs=wheel_dirs(),
-        self_host=True,
-        data_source=data,
-        datasets=("digits", "mnist"),
-    )
-    report = build(opts, log=lambda *a: None)
-    return BuiltSite(opts.out, report)
+    return build_site(tmp / "site", FIXTURE_APPS, data, ("digits", "mnist"))
+
+
+@pytest.fixture(scope="session")
+def course_site(tmp_path_factory) -> BuiltSite:
+    """The real course: every app in apps/, with the default datasets from `TINYTORCH_DATA`
+    (none when it is unset: the apps then say how to get them, and the MNIST test skips)."""
+    from wasm.data import DEFAULT
+
+    data = os.environ.get("TINYTORCH_DATA")
+    return build_site(tmp_path_factory.mktemp("course-site") / "site", REPO / "apps",
+                      Path(data) if data else None, DEFAULT)
+
+
+def _served_for_browser(request, site_fixture: str):
+    reason = browser_missing()
+    if reason:
+        pytest.skip(reason)
+    from wasm.serve import serving
+
+    with serving(request.getfixturevalue(site_fixture).path) as base:  # built once per session
+        yield base
+
+
+@pytest.fixture(scope="module")
+def site_url(request):
+    """The fixture site served on 127.0.0.1, for Chromium (skips without Chromium/Playwright)."""
+    yield from _served_for_browser(request, "built_site")
+
+
+@pytest.fixture(scope="module")
+def course_url(request):
+    """The course site served on 127.0.0.1, for Chromium (skips without Chromium/Playwright)."""
+    yield from _served_for_browser(request, "course_site")

@@ -20,27 +20,14 @@ pytestmark = pytest.mark.browser
 EXPECTED = "FIXTURE_RESULT numpy=2.4.3 tinytorch=0.1.0 sum=66"
 
 
-@pytest.fixture(scope="module")
-def site_url(request):
-    reason = browser.missing()
-    if reason:
-        pytest.skip(reason)
-    with serving(request.getfixturevalue("built_site").path) as base:  # built once per session
-        yield base
-
-
-def report(name, b, seconds=None):
-    extra = f" first output {seconds:.1f} s after navigation," if seconds is not None else ""
-    print(f"\n[{name}]{extra} chromium memory {b.memory()}")
-
-
-def test_full_notebook_runs_offline_and_a_running_cell_can_be_stopped(site_url):
+def test_full_notebook_runs_offline_and_a_running_cell_can_be_stopped(site_url, record_figure):
     with browser.Browser([site_url]) as b:
         page = b.page()
         t0 = time.perf_counter()
         page.goto(site_url + "notebooks/01_tensor/")
         browser.wait_for_output(page, run_all=True)
-        report("edit view", b, time.perf_counter() - t0)
+        record_figure("fixture edit view", f"first output {time.perf_counter() - t0:.1f} s after "
+                      f"navigation, chromium {b.memory()}")
         assert browser.output_line(page) == EXPECTED
         assert browser.cell_errors(page, b.console) == []
         assert b.net.outside() == [], "requests left 127.0.0.1"
@@ -66,7 +53,7 @@ def stop_running_cell(page, attempts: int = 6) -> bool:
     return False
 
 
-def test_embed_view_works_in_an_iframe_of_another_site(site_url):
+def test_embed_view_works_in_an_iframe_of_another_site(site_url, record_figure):
     with tempfile.TemporaryDirectory() as tmp:
         host = Path(tmp)
         (host / "chapter.html").write_text(
@@ -80,11 +67,22 @@ def test_embed_view_works_in_an_iframe_of_another_site(site_url):
             page.goto(textbook + "chapter.html")
             frame = page.frame(url=lambda u: "/embed/01_tensor/" in u)
             browser.wait_for_output(frame)
-            report("embed view in a cross-origin iframe", b, time.perf_counter() - t0)
+            record_figure("fixture embed view in a cross-origin iframe", f"first output "
+                          f"{time.perf_counter() - t0:.1f} s after navigation, chromium {b.memory()}")
             assert browser.output_line(frame) == EXPECTED
             assert browser.cell_errors(frame, b.console) == []
             assert frame.locator(".cm-content").count() == 0  # code hidden
             assert b.net.outside() == []
+
+
+def test_a_failing_cell_is_reported(site_url):
+    """The check every real app must pass (tests/wasm/test_wasm_course.py) sees a failure."""
+    with browser.Browser([site_url]) as b:
+        page = b.page()
+        page.goto(site_url + "embed/broken/")
+        browser.wait_until_idle(page)
+        errors = browser.cell_errors(page, b.console)
+        assert any("BROKEN_FIXTURE fails on purpose" in e for e in errors), errors
 
 
 def test_landing_page_remembers_progress(site_url):
@@ -97,5 +95,5 @@ def test_landing_page_remembers_progress(site_url):
         item.locator("input[type=checkbox]").check()
         page.reload()
         assert page.locator('[data-key="module-01"] input[type=checkbox]').is_checked()
-        assert "1 of 1 done" in page.locator('[data-progress="all"]').inner_text()
+        assert "1 of 2 done" in page.locator('[data-progress="all"]').inner_text()
         assert b.net.outside() == []

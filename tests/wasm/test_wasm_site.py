@@ -30,7 +30,7 @@ class Links(HTMLParser):
 def test_build_is_complete(built_site):
     assert built_site.report.complete, built_site.report.missing + built_site.report.problems
     manifest = json.loads((built_site.path / "site.json").read_text())
-    assert [a["stem"] for a in manifest["apps"]] == ["01_tensor"]
+    assert [a["stem"] for a in manifest["apps"]] == ["01_tensor", "broken"]
     assert manifest["runtime"] == "self-hosted" and manifest["missing"] == manifest["problems"] == []
 
 
@@ -87,8 +87,10 @@ def test_datasets_and_static_host_files(built_site):
     assert (site / ".nojekyll").is_file()
 
 
-def test_every_link_of_the_landing_and_embed_pages_resolves(built_site):
-    with serving(built_site.path) as base:
+@pytest.mark.parametrize("site", ["built_site", "course_site"])
+def test_every_link_of_the_landing_and_embed_pages_resolves(site, request):
+    built = request.getfixturevalue(site)
+    with serving(built.path) as base:
         checked = set()
         for page in ("index.html", "embed.html"):
             html = urllib.request.urlopen(base + page).read().decode()
@@ -98,7 +100,10 @@ def test_every_link_of_the_landing_and_embed_pages_resolves(built_site):
                     with urllib.request.urlopen(target) as r:
                         assert r.status == 200, target
                     checked.add(target)
-    assert base + "notebooks/01_tensor/" in checked and base + "embed/01_tensor/" in checked
+    stems = [app["stem"] for app in json.loads((built.path / "site.json").read_text())["apps"]]
+    assert stems == [app.stem for app in built.report.apps]
+    for stem in stems:  # every app is linked, both views
+        assert {base + f"notebooks/{stem}/", base + f"embed/{stem}/"} <= checked, stem
 
 
 def test_refuses_to_replace_a_folder_that_is_not_a_built_site(tmp_path):

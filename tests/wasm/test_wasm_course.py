@@ -1,0 +1,52 @@
+"""The real course site (every app in apps/, self-hosted, with the datasets) in headless
+Chromium: every app opens and runs to the end with no cell error and no request leaving
+127.0.0.1, and the 1986 milestone trains on MNIST in the browser to >= 95% test accuracy.
+
+Slow by nature (each page boots Pyodide: 15-30 s here), and the point of the course, so they
+run by default. They skip, naming what is missing, without Chromium, Playwright or numpy's
+Pyodide wheel (conftest.site_build_missing); the MNIST test also without TINYTORCH_DATA.
+"""
+
+import time
+from pathlib import Path
+
+import pytest
+
+from wasm import browser, mnist_in_browser
+from wasm.apps import discover
+
+pytestmark = pytest.mark.browser
+
+APPS = discover(Path(__file__).resolve().parents[2] / "apps")
+
+
+@pytest.mark.parametrize("app", APPS, ids=[a.stem for a in APPS])
+def test_app_opens_and_runs_without_errors_offline(course_url, app, record_figure):
+    with browser.Browser([course_url]) as b:
+        page = b.page()
+        t0 = time.perf_counter()
+        page.goto(f"{course_url}embed/{app.stem}/")
+        finished = browser.wait_until_idle(page, since=t0)
+        record_figure(f"{app.stem} embed view", f"finished running {finished:.1f} s after navigation, "
+                      f"chromium {b.memory()}")
+        assert browser.cell_errors(page, b.console) == []
+        assert b.net.outside() == [], "requests left 127.0.0.1"
+        assert b.net.failed == []
+
+
+def test_mnist_trains_in_the_browser_to_95_percent(course_url, course_site, record_figure):
+    if not (course_site.path / "data" / "mnist").is_dir():
+        pytest.skip("the site has no MNIST: set TINYTORCH_DATA to the data mirror (../shared/data) "
+                    "when running the tests, so the build copies it")
+    with browser.Browser([course_url]) as b:
+        page = b.page()
+        t0 = time.perf_counter()
+        page.goto(f"{course_url}embed/{mnist_in_browser.APP}/")
+        run = mnist_in_browser.train(page, navigated=t0)
+        record_figure("1986 MNIST app in the browser (default settings)",
+                      f"test accuracy {run.accuracy:.2%}, training {run.train_s:.1f} s "
+                      f"(press to accuracy {run.wall_s:.1f} s), opened in {run.open_s:.1f} s, "
+                      f"chromium {b.memory()}")
+        assert run.accuracy >= 0.95
+        assert browser.cell_errors(page, b.console) == []
+        assert b.net.outside() == []
