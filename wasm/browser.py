@@ -45,7 +45,11 @@ _OUTPUTS = "[...document.querySelectorAll('.output-area')].map((e) => e.innerTex
 # kernel runs cells. Between the two, while micropip installs the app's packages, neither is on
 # the page and no output has text yet, so "finished" also needs an output.
 _BUSY = '[data-testid="large-spinner"], [data-testid="loading-indicator"]'
-_IDLE = f"() => !document.querySelector({_BUSY!r}) && {_OUTPUTS}.some((t) => t.trim() !== '')"
+# Edit mode only: cells not yet run (marked once the kernel is up), and each cell's status.
+_NEEDS_RUN = ".marimo-cell.needs-run"
+_RUNNING = ", ".join(f'[data-testid="cell-status"][data-status="{s}"]' for s in ("queued", "running"))
+_IDLE = (f"() => !document.querySelector({(_BUSY + ', ' + _NEEDS_RUN + ', ' + _RUNNING)!r}) && "
+         f"{_OUTPUTS}.some((t) => t.trim() !== '')")
 
 
 def missing() -> str | None:
@@ -150,40 +154,55 @@ def _kb(text: str, key: str) -> int:
     return 0
 
 
+def press_run_all(frame, timeout_s: float = 240) -> None:
+    """Start an edit-mode notebook as a learner would: once the kernel is up, press marimo's
+    run-all button (the last `[data-testid="run-button"]`).
+
+    Edit-mode pages run nothing on load, and the button is enabled before the kernel listens: a
+    press then does nothing. The kernel is up when marimo marks the cells that have not run
+    (`needs-run`); the press has taken when a cell runs or none is left to run. Pressed again
+    after 10 s without either.
+    """
+    deadline = time.perf_counter() + timeout_s
+    frame.wait_for_selector(_NEEDS_RUN, state="attached", timeout=timeout_s * 1000)
+    started = f"() => !document.querySelector({_NEEDS_RUN!r}) || !!document.querySelector({_BUSY!r})"
+    while time.perf_counter() < deadline:
+        frame.locator('[data-testid="run-button"]').last.click()
+        try:
+            frame.wait_for_function(started, timeout=10_000)
+            return
+        except Exception:
+            continue
+    raise TimeoutError(f"run-all did not start the notebook within {timeout_s:.0f} s")
+
+
 def wait_for_output(
     frame, marker: str | None = RESULT_MARKER, timeout_s: float = 240, run_all: bool = False
 ) -> float:
     """Seconds until an output containing `marker` (None: any non-empty output) shows in `frame`.
 
-    `frame` is a page or an iframe's frame.
-    run_all: edit-mode pages do not run on load; click marimo's run-all button (the last
-    `[data-testid="run-button"]`) once it is enabled, as a learner would (again after 30 s
-    without output, in case the first click landed before the kernel was listening).
+    `frame` is a page or an iframe's frame. run_all: an edit-mode page; press run-all first
+    (see `press_run_all`).
     """
     t0 = time.perf_counter()
-    deadline, clicked = t0 + timeout_s, None
+    if run_all:
+        press_run_all(frame, timeout_s)
     test = f"t.includes({marker!r})" if marker is not None else "t.trim() !== ''"
-    probe = f"() => {_OUTPUTS}.some((t) => {test})"
-    while time.perf_counter() < deadline:
-        if run_all and (clicked is None or time.perf_counter() - clicked > 30):
-            try:  # waits until the button is enabled, i.e. the kernel is up
-                frame.locator('[data-testid="run-button"]').last.click(timeout=2000)
-                clicked = time.perf_counter()
-            except Exception:
-                pass
-        try:
-            frame.wait_for_function(probe, timeout=5000)
-            return time.perf_counter() - t0
-        except Exception:
-            continue
-    raise TimeoutError(f"no output {'with ' + repr(marker) + ' ' if marker else ''}within {timeout_s:.0f} s")
+    remaining = max(t0 + timeout_s - time.perf_counter(), 1)
+    try:
+        frame.wait_for_function(f"() => {_OUTPUTS}.some((t) => {test})", timeout=remaining * 1000)
+    except Exception as e:
+        raise TimeoutError(f"no output {'with ' + repr(marker) + ' ' if marker else ''}within "
+                           f"{timeout_s:.0f} s") from e
+    return time.perf_counter() - t0
 
 
 def wait_until_idle(frame, timeout_s: float = 240, quiet_s: float = 3.0, since: float | None = None) -> float:
-    """Seconds until the notebook in `frame` has finished running: an output has text and
-    marimo's busy indicators have stayed away for `quiet_s` seconds (the indicator can blink
-    off between two cells, so one look is not enough). For run-mode (embed) pages, which run
-    every cell on load. `since`: a `time.perf_counter()` reading to count from, e.g. taken
+    """Seconds until the notebook in `frame` has finished running: an output has text, and
+    marimo's busy indicators, cells waiting to run and running cells have stayed away for
+    `quiet_s` seconds (the indicator can blink off between two cells, so one look is not
+    enough). Run-mode (embed) pages run every cell on load; start edit-mode pages with
+    `press_run_all` first. `since`: a `time.perf_counter()` reading to count from, e.g. taken
     before navigating (default: now)."""
     t0 = time.perf_counter() if since is None else since
     idle_since = None

@@ -75,11 +75,15 @@ def test_embed_view_works_in_an_iframe_of_another_site(site_url, record_figure):
             assert b.net.outside() == []
 
 
-def test_a_failing_cell_is_reported(site_url):
-    """The check every real app must pass (tests/wasm/test_wasm_course.py) sees a failure."""
+@pytest.mark.parametrize("view", ["embed", "notebooks"])
+def test_a_failing_cell_is_reported(site_url, view):
+    """The check every real app must pass (tests/wasm/test_wasm_course.py) sees a failure, in
+    the embed view (run mode: a traceback in the console) and the edit view (a marked cell)."""
     with browser.Browser([site_url]) as b:
         page = b.page()
-        page.goto(site_url + "embed/broken/")
+        page.goto(f"{site_url}{view}/broken/")
+        if view == "notebooks":
+            browser.press_run_all(page)
         browser.wait_until_idle(page)
         errors = browser.cell_errors(page, b.console)
         assert any("BROKEN_FIXTURE fails on purpose" in e for e in errors), errors

@@ -34,6 +34,25 @@ def test_app_opens_and_runs_without_errors_offline(course_url, app, record_figur
         assert b.net.failed == []
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("app", APPS, ids=[a.stem for a in APPS])
+def test_edit_view_runs_all_without_errors_offline(course_url, app, record_figure):
+    """The learner's full notebook: nothing runs until run-all is pressed, then every cell must
+    run (the exercise stubs say "not yet", they do not fail). Slow: about 35 s per app here,
+    and it runs the same cells as the embed view above (pytest -m slow)."""
+    with browser.Browser([course_url]) as b:
+        page = b.page()
+        t0 = time.perf_counter()
+        page.goto(f"{course_url}notebooks/{app.stem}/")
+        browser.press_run_all(page)
+        finished = browser.wait_until_idle(page, since=t0)
+        record_figure(f"{app.stem} edit view", f"run-all finished {finished:.1f} s after navigation, "
+                      f"chromium {b.memory()}")
+        assert browser.cell_errors(page, b.console) == []
+        assert b.net.outside() == [], "requests left 127.0.0.1"
+        assert b.net.failed == []
+
+
 def test_mnist_trains_in_the_browser_to_95_percent(course_url, course_site, record_figure):
     if not (course_site.path / "data" / "mnist").is_dir():
         pytest.skip("the site has no MNIST: set TINYTORCH_DATA to the data mirror (../shared/data) "
