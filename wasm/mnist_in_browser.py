@@ -32,14 +32,13 @@ class BrowserRun:
 def train(frame, navigated: float, timeout_s: float = 600) -> BrowserRun:
     """Open-to-accuracy on a page (or iframe) showing the 1986 app; `navigated` is the
     `time.perf_counter()` reading taken just before navigating to it."""
-    t0 = navigated
     open_s = browser.wait_until_idle(frame, timeout_s, since=navigated)
     pressed = time.perf_counter()
     frame.get_by_role("button", name=TRAIN_BUTTON).click()
     # The accuracy is in a callout, whose text is in a shadow root: a Playwright text locator
     # reaches it, the outputs' innerText does not.
     result = frame.get_by_text(ACCURACY).first
-    result.wait_for(timeout=max(timeout_s - (pressed - t0), 1) * 1000)
+    result.wait_for(timeout=max(timeout_s - (pressed - navigated), 1) * 1000)
     wall = time.perf_counter() - pressed
     accuracy = float(ACCURACY.search(result.inner_text()).group(1)) / 100
     seconds = float(TRAIN_TIME.search(browser.output_line(frame, " batches of ")).group(1))
