@@ -63,10 +63,7 @@ def measure_app(
 def mnist_ratio(base: str, timeout: float) -> dict:
     """The 1986 app trained with its defaults in the browser, then natively; seconds and ratio."""
     with browser.Browser([base], timeout_s=timeout) as b:
-        page = b.page()
-        t0 = time.perf_counter()
-        page.goto(f"{base}embed/{mnist_in_browser.APP}/")
-        run = mnist_in_browser.train(page, navigated=t0, timeout_s=timeout)
+        run = mnist_in_browser.train(b.page(), base, timeout_s=timeout)
         memory = b.memory()
     _, names = run_app(APPS / f"{mnist_in_browser.APP}.py", defs={"train_button": Pressed()})
     return {

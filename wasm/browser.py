@@ -217,6 +217,16 @@ def wait_until_idle(frame, timeout_s: float = 240, quiet_s: float = 3.0, since: 
     raise TimeoutError(f"the notebook was still running after {timeout_s:.0f} s")
 
 
+def open_and_run(page, url: str, edit: bool = False, timeout_s: float = 240) -> float:
+    """Navigate `page` to a notebook and wait until every cell has run; seconds from
+    navigation. edit: an edit-mode page, started with `press_run_all` as a learner would."""
+    t0 = time.perf_counter()
+    page.goto(url)
+    if edit:
+        press_run_all(page, timeout_s)
+    return wait_until_idle(page, timeout_s, since=t0)
+
+
 def cell_errors(frame, console: list[str]) -> list[str]:
     """Failed cells: error-marked cells in `frame` plus tracebacks marimo logged to `console`."""
     marked = frame.locator(ERROR_CELL).all_inner_texts()

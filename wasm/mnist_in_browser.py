@@ -29,17 +29,16 @@ class BrowserRun:
     wall_s: float  # press of "Train" until the accuracy was on the page
 
 
-def train(frame, navigated: float, timeout_s: float = 600) -> BrowserRun:
-    """Open-to-accuracy on a page (or iframe) showing the 1986 app; `navigated` is the
-    `time.perf_counter()` reading taken just before navigating to it."""
-    open_s = browser.wait_until_idle(frame, timeout_s, since=navigated)
+def train(page, base: str, timeout_s: float = 600) -> BrowserRun:
+    """Open the 1986 app's embed view on the site at `base`, train it, read the figures."""
+    open_s = browser.open_and_run(page, f"{base}embed/{APP}/", timeout_s=timeout_s)
     pressed = time.perf_counter()
-    frame.get_by_role("button", name=TRAIN_BUTTON).click()
+    page.get_by_role("button", name=TRAIN_BUTTON).click()
     # The accuracy is in a callout, whose text is in a shadow root: a Playwright text locator
     # reaches it, the outputs' innerText does not.
-    result = frame.get_by_text(ACCURACY).first
-    result.wait_for(timeout=max(timeout_s - (pressed - navigated), 1) * 1000)
+    result = page.get_by_text(ACCURACY).first
+    result.wait_for(timeout=max(timeout_s - open_s, 1) * 1000)
     wall = time.perf_counter() - pressed
     accuracy = float(ACCURACY.search(result.inner_text()).group(1)) / 100
-    seconds = float(TRAIN_TIME.search(browser.output_line(frame, " batches of ")).group(1))
+    seconds = float(TRAIN_TIME.search(browser.output_line(page, " batches of ")).group(1))
     return BrowserRun(open_s, seconds, accuracy, wall)

@@ -81,10 +81,7 @@ def test_a_failing_cell_is_reported(site_url, view):
     the embed view (run mode: a traceback in the console) and the edit view (a marked cell)."""
     with browser.Browser([site_url]) as b:
         page = b.page()
-        page.goto(f"{site_url}{view}/broken/")
-        if view == "notebooks":
-            browser.press_run_all(page)
-        browser.wait_until_idle(page)
+        browser.open_and_run(page, f"{site_url}{view}/broken/", edit=view == "notebooks")
         errors = browser.cell_errors(page, b.console)
         assert any("BROKEN_FIXTURE fails on purpose" in e for e in errors), errors
 

@@ -7,7 +7,6 @@ run by default. They skip, naming what is missing, without Chromium, Playwright 
 Pyodide wheel (conftest.site_build_missing); the MNIST test also without TINYTORCH_DATA.
 """
 
-import time
 from pathlib import Path
 
 import pytest
@@ -20,33 +19,22 @@ pytestmark = pytest.mark.browser
 APPS = discover(Path(__file__).resolve().parents[2] / "apps")
 
 
-@pytest.mark.parametrize("app", APPS, ids=[a.stem for a in APPS])
-def test_app_opens_and_runs_without_errors_offline(course_url, app, record_figure):
-    with browser.Browser([course_url]) as b:
-        page = b.page()
-        t0 = time.perf_counter()
-        page.goto(f"{course_url}embed/{app.stem}/")
-        finished = browser.wait_until_idle(page, since=t0)
-        record_figure(f"{app.stem} embed view", f"finished running {finished:.1f} s after navigation, "
-                      f"chromium {b.memory()}")
-        assert browser.cell_errors(page, b.console) == []
-        assert b.net.outside() == [], "requests left 127.0.0.1"
-        assert b.net.failed == []
+VIEWS = [
+    pytest.param("embed", id="embed"),
+    # The learner's full notebook: nothing runs until run-all is pressed, then every cell must
+    # run (the exercise stubs say "not yet", they do not fail). Slow (about 20 s per app here)
+    # and the same cells as the embed view, so only with `pytest -m slow`.
+    pytest.param("notebooks", id="edit", marks=pytest.mark.slow),
+]
 
 
-@pytest.mark.slow
+@pytest.mark.parametrize("view", VIEWS)
 @pytest.mark.parametrize("app", APPS, ids=[a.stem for a in APPS])
-def test_edit_view_runs_all_without_errors_offline(course_url, app, record_figure):
-    """The learner's full notebook: nothing runs until run-all is pressed, then every cell must
-    run (the exercise stubs say "not yet", they do not fail). Slow: about 35 s per app here,
-    and it runs the same cells as the embed view above (pytest -m slow)."""
+def test_app_opens_and_runs_without_errors_offline(course_url, app, view, record_figure):
     with browser.Browser([course_url]) as b:
         page = b.page()
-        t0 = time.perf_counter()
-        page.goto(f"{course_url}notebooks/{app.stem}/")
-        browser.press_run_all(page)
-        finished = browser.wait_until_idle(page, since=t0)
-        record_figure(f"{app.stem} edit view", f"run-all finished {finished:.1f} s after navigation, "
+        finished = browser.open_and_run(page, f"{course_url}{view}/{app.stem}/", edit=view == "notebooks")
+        record_figure(f"{view}/{app.stem}/", f"every cell ran {finished:.1f} s after navigation, "
                       f"chromium {b.memory()}")
         assert browser.cell_errors(page, b.console) == []
         assert b.net.outside() == [], "requests left 127.0.0.1"
@@ -59,9 +47,7 @@ def test_mnist_trains_in_the_browser_to_95_percent(course_url, course_site, reco
                     "when running the tests, so the build copies it")
     with browser.Browser([course_url]) as b:
         page = b.page()
-        t0 = time.perf_counter()
-        page.goto(f"{course_url}embed/{mnist_in_browser.APP}/")
-        run = mnist_in_browser.train(page, navigated=t0)
+        run = mnist_in_browser.train(page, course_url)
         record_figure("1986 MNIST app in the browser (default settings)",
                       f"test accuracy {run.accuracy:.2%}, training {run.train_s:.1f} s "
                       f"(press to accuracy {run.wall_s:.1f} s), opened in {run.open_s:.1f} s, "
