@@ -9,6 +9,7 @@ changes, so the second run starts at once.
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -18,6 +19,10 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 SHARED_DATA = ROOT.parent / "shared" / "data"
+SHARED_WHEELS = ROOT.parent / "shared" / "wheels"
+# numpy's Pyodide wheel: on no registry reachable here, so CI takes it from ../shared/wheels.
+NUMPY_WASM_WHEEL = "numpy-2.4.3-cp314-cp314-pyemscripten_2026_0_wasm32.whl"
+NUMPY_WASM_SHA256 = "c90162c4b09a5d8ac3ce975e0b4282ed5df06de446e3d0aec7406821fc5346e1"
 
 
 def run(*cmd, **kwargs) -> int:
@@ -43,26 +48,51 @@ def ensure_env(extras: str) -> None:
 
 def course_env() -> dict:
     """The virtual environment's tools first on PATH (marimo's export calls `uv`), and the
-    dataset loaders pointed at ../shared/data when it is there (as in CI)."""
+    dataset loaders and the site builder pointed at ../shared/data and ../shared/wheels when
+    they are there (as in CI)."""
     env = dict(os.environ)
     env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
     if "TINYTORCH_DATA" not in env and SHARED_DATA.is_dir():
         env["TINYTORCH_DATA"] = str(SHARED_DATA)
+    if "TINYTORCH_WHEELS" not in env and (SHARED_WHEELS / NUMPY_WASM_WHEEL).is_file():
+        env["TINYTORCH_WHEELS"] = str(SHARED_WHEELS)
     return env
+
+
+def wheels_dir(env: dict) -> Path:
+    return Path(env.get("TINYTORCH_WHEELS", Path.home() / ".cache" / "tinytorch-wheels"))
+
+
+def ci_preflight(env: dict) -> list[str]:
+    """What CI lacks to run every test. Elsewhere the browser tests skip, naming what is
+    missing; in CI a skip would hide that the site and the browser were never tested."""
+    problems = []
+    if shutil.which("chromium") is None:
+        problems.append("Debian's chromium is not installed (.ci/run installs it with apt-get)")
+    wheel = wheels_dir(env) / NUMPY_WASM_WHEEL
+    if not wheel.is_file():
+        problems.append(f"numpy's wasm wheel is not at {wheel} (CI takes it from ../shared/wheels)")
+    elif hashlib.sha256(wheel.read_bytes()).hexdigest() != NUMPY_WASM_SHA256:
+        problems.append(f"{wheel} does not have the sha256 Pyodide publishes ({NUMPY_WASM_SHA256})")
+    return problems
 
 
 def course() -> int:
     """Build the site and serve it. Self-hosted (no third-party requests) when numpy's wasm
     wheel is at hand; otherwise the browser fetches Pyodide's packages from its CDN."""
     ensure_env("site")
-    wheels = Path(os.environ.get("TINYTORCH_WHEELS", Path.home() / ".cache" / "tinytorch-wheels"))
-    self_host = ["--self-host"] if any(wheels.glob("numpy-*pyemscripten*.whl")) else []
-    return run(BIN / "python", "build_site.py", *self_host, "--serve", env=course_env())
+    env = course_env()
+    self_host = ["--self-host"] if any(wheels_dir(env).glob("numpy-*pyemscripten*.whl")) else []
+    return run(BIN / "python", "build_site.py", *self_host, "--serve", env=env)
 
 
 def test(pytest_args: list[str]) -> int:
     ensure_env("dev,site")
-    code = run(BIN / "python", "-m", "pytest", *pytest_args, env=course_env())
+    env = course_env()
+    if os.environ.get("CI") == "true" and (problems := ci_preflight(env)):
+        print("CI cannot run the browser tests:\n  " + "\n  ".join(problems))
+        return 1
+    code = run(BIN / "python", "-m", "pytest", *pytest_args, env=env)
     if code == 5:
         print("pytest collected no tests: that is a failure here, the suite is never empty")
         return 1
