@@ -5,6 +5,8 @@ course introduces them together with the first layer.
 """
 
 import math
+from collections import OrderedDict
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -51,19 +53,52 @@ class Linear(Module):
 
 
 class Sequential(Module):
-    """Apply layers in order. Children are named '0', '1', ... as in PyTorch."""
+    """Apply layers in order.
 
-    def __init__(self, *layers: Module):
+    The layers may be given as arguments, `Sequential(a, b)`, as one list, `Sequential([a, b])`
+    (the form the course text uses), or as a mapping of names to layers,
+    `Sequential(OrderedDict(conv=a, act=b))`, whose keys become the children's names; otherwise
+    the children are named '0', '1', ... as in PyTorch. Anything that is not a Module is a
+    TypeError naming its position: silently skipping it would build a shorter model than the one
+    written down, and that trains without complaint.
+    """
+
+    def __init__(self, *layers):
         super().__init__()
-        for i, layer in enumerate(layers):
-            setattr(self, str(i), layer)
+        if len(layers) == 1 and isinstance(layers[0], Mapping):
+            named = [(str(name), layer) for name, layer in layers[0].items()]
+        else:
+            if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
+                layers = layers[0]
+            named = [(str(i), layer) for i, layer in enumerate(layers)]
+        for name, layer in named:
+            self._check_layer(name, layer)
+            setattr(self, name, layer)
+
+    @staticmethod
+    def _check_layer(name: str, layer) -> None:
+        if not isinstance(layer, Module):
+            hint = " (did you pass the class instead of an instance?)" if isinstance(layer, type) else ""
+            raise TypeError(f"Sequential: layer {name} is not a Module but a {type(layer).__name__} "
+                            f"({layer!r:.60}){hint}")
+
+    def append(self, layer: Module) -> "Sequential":
+        """Add `layer` at the end, named by its position."""
+        name = str(len(self))
+        self._check_layer(name, layer)
+        setattr(self, name, layer)
+        return self
 
     def forward(self, x):
         for layer in self._modules.values():
             x = layer(x)
         return x
 
-    def __getitem__(self, i: int) -> Module:
+    def __getitem__(self, i: int | slice) -> Module:
+        """One layer by position, or a slice of them as a new Sequential that shares the layers
+        (so `model[:-1]` is the network without its classifier)."""
+        if isinstance(i, slice):
+            return Sequential(OrderedDict(list(self._modules.items())[i]))
         return list(self._modules.values())[i]
 
     def __len__(self) -> int:
