@@ -10,10 +10,12 @@ from tinytorch.core.autograd import detect_anomaly, enable_grad, gradcheck, no_g
 from tinytorch.core.random import manual_seed
 from tinytorch.core.tensor import (
     Tensor,
+    allclose,
     arange,
     bool_,
     cat,
     eye,
+    flatten,
     float32,
     float64,
     full,
@@ -40,8 +42,8 @@ from tinytorch.core.tensor import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "Tensor", "arange", "bool_", "cat", "detect_anomaly", "enable_grad", "eye", "float32",
-    "float64", "full", "full_like", "gradcheck", "int8", "int64", "manual_seed", "matmul", "maximum",
-    "minimum", "nn", "no_grad", "ones", "ones_like", "optim", "rand", "rand_like", "randn",
+    "Tensor", "allclose", "arange", "bool_", "cat", "detect_anomaly", "enable_grad", "eye", "flatten",
+    "float32", "float64", "full", "full_like", "gradcheck", "int8", "int64", "manual_seed", "matmul",
+    "maximum", "minimum", "nn", "no_grad", "ones", "ones_like", "optim", "rand", "rand_like", "randn",
     "randn_like", "stack", "tensor", "uint8", "where", "zeros", "zeros_like",
 ]

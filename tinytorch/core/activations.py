@@ -8,7 +8,7 @@ Integer inputs are computed as float32 (NumPy alone would give float64).
 
 from tinytorch.core import ops
 from tinytorch.core.module import Module
-from tinytorch.core.tensor import Tensor, apply
+from tinytorch.core.tensor import Tensor, accepts_dim, apply
 
 
 def relu(x: Tensor) -> Tensor:
@@ -38,10 +38,12 @@ def silu(x: Tensor) -> Tensor:
     return apply(ops.SiLU, x._as_float())
 
 
+@accepts_dim
 def softmax(x: Tensor, axis: int = -1) -> Tensor:
     return apply(ops.Softmax, x._as_float(), axis=axis)
 
 
+@accepts_dim
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     return apply(ops.LogSoftmax, x._as_float(), axis=axis)
 
@@ -90,18 +92,27 @@ class SiLU(Module):
         return silu(x)
 
 
-class Softmax(Module):
+class _AlongAxis(Module):
+    """Shared by Softmax and LogSoftmax: a normalisation along one axis (`axis=` or `dim=`).
+
+    A common base rather than LogSoftmax subclassing Softmax: a log-softmax is not a softmax,
+    and `isinstance(layer, Softmax)` must not say it is.
+    """
+
+    @accepts_dim
     def __init__(self, axis: int = -1):
         super().__init__()
         self.axis = axis
-
-    def forward(self, x):
-        return softmax(x, self.axis)
 
     def extra_repr(self) -> str:
         return f"axis={self.axis}"
 
 
-class LogSoftmax(Softmax):
+class Softmax(_AlongAxis):
+    def forward(self, x):
+        return softmax(x, self.axis)
+
+
+class LogSoftmax(_AlongAxis):
     def forward(self, x):
         return log_softmax(x, self.axis)
