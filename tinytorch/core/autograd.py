@@ -57,6 +57,12 @@ class _GradMode(contextlib.ContextDecorator):
         return type(self)(self.enabled)
 
 
+def enable_autograd() -> None:
+    """The MLSysBook textbook's switch that patches gradients into its Tensor. Here autograd is
+    built into `Tensor` from the start, so there is nothing to switch on: a no-op, kept so the
+    textbook's code runs. (To stop recording operations, use `no_grad()`.)"""
+
+
 def no_grad() -> _GradMode:
     """Do not record operations: for evaluation and for optimizer updates.
 
@@ -270,6 +276,7 @@ __all__ = [
     "Function",
     "backward",
     "detect_anomaly",
+    "enable_autograd",
     "enable_grad",
     "gradcheck",
     "is_anomaly_enabled",

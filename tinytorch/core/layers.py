@@ -149,5 +149,9 @@ class Identity(Module):
         return x
 
 
-__all__ = ["Dropout", "Flatten", "Identity", "Linear", "Module", "Parameter", "Sequential",
+# The MLSysBook textbook's name for the base class of layers; PyTorch's is Module. Same class.
+Layer = Module
+
+
+__all__ = ["Dropout", "Flatten", "Identity", "Layer", "Linear", "Module", "Parameter", "Sequential",
            "dropout", "linear"]
