@@ -73,3 +73,52 @@ def test_every_course_layer_is_in_nn_under_its_pytorch_name():
                 if getattr(nn, cls_name, None) is not cls:
                     missing.append(f"{name}.{cls_name}")
     assert not missing, f"tinytorch.nn lacks {missing}"
+
+
+def test_no_op_shares_a_name_with_a_layer():
+    """`ops.ReLU` next to `nn.ReLU` invited `Sequential(ops.ReLU(), ...)`: an op whose name a
+    Module has carries the suffix Function, and its graph node still prints as PyTorch's."""
+    import inspect
+    import pkgutil
+
+    import tinytorch
+    import tinytorch.core.ops as ops
+    import tinytorch.nn as nn
+    from tinytorch.core.autograd import Function
+
+    functions = {name for info in pkgutil.iter_modules(ops.__path__)
+                 for name, cls in inspect.getmembers(importlib.import_module(f"{ops.__name__}.{info.name}"),
+                                                     inspect.isclass)
+                 if issubclass(cls, Function) and cls is not Function}
+    assert {"ReLUFunction", "LinearFunction", "LayerNormFunction", "Conv2dFunction"} <= functions
+    assert not functions & set(nn.__all__)
+    x = tinytorch.ones(2, requires_grad=True)
+    assert repr(x.relu().grad_fn) == "<ReLUBackward>" and x.relu().grad_fn.name == "ReLU"
+
+
+def test_core_docstring_names_every_course_module():
+    from pathlib import Path
+
+    import tinytorch.core as core
+
+    text = core.__doc__
+    missing = [p.stem for p in Path(core.__file__).parent.glob("*.py")
+               if p.stem != "__init__" and p.stem not in text]
+    assert not missing, f"tinytorch/core/__init__.py does not mention {missing}"
+    assert "13 transformer" in text
+
+
+def test_docstrings_point_only_at_files_in_the_repository():
+    """A docstring that sends the reader to a file must name one this repository has."""
+    import re
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    broken = []
+    for path in sorted((repo / "tinytorch").rglob("*.py")):
+        text = path.read_text()
+        pattern = r"(?<![\w/.])((?:\.\./|bench/|docs/|milestones/|tests/)[\w./-]+\.(?:py|md|mjs))"
+        for ref in re.findall(pattern, text):
+            if ref.startswith("../") or not (repo / ref).exists():
+                broken.append(f"{path.relative_to(repo)}: {ref}")
+    assert not broken, broken

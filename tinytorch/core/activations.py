@@ -12,40 +12,40 @@ from tinytorch.core.tensor import Tensor, accepts_dim, apply
 
 
 def relu(x: Tensor) -> Tensor:
-    return apply(ops.ReLU, x)
+    return apply(ops.ReLUFunction, x)
 
 
 def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
-    return apply(ops.LeakyReLU, x, negative_slope=negative_slope)
+    return apply(ops.LeakyReLUFunction, x, negative_slope=negative_slope)
 
 
 def sigmoid(x: Tensor) -> Tensor:
-    return apply(ops.Sigmoid, x._as_float())
+    return apply(ops.SigmoidFunction, x._as_float())
 
 
 def tanh(x: Tensor) -> Tensor:
-    return apply(ops.Tanh, x._as_float())
+    return apply(ops.TanhFunction, x._as_float())
 
 
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     """approximate='none' uses the exact normal CDF; 'tanh' the GPT-2 approximation."""
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu approximate must be 'none' or 'tanh', got {approximate!r}")
-    return apply(ops.GELU, x._as_float(), approximate=approximate)
+    return apply(ops.GELUFunction, x._as_float(), approximate=approximate)
 
 
 def silu(x: Tensor) -> Tensor:
-    return apply(ops.SiLU, x._as_float())
+    return apply(ops.SiLUFunction, x._as_float())
 
 
 @accepts_dim
 def softmax(x: Tensor, axis: int = -1) -> Tensor:
-    return apply(ops.Softmax, x._as_float(), axis=axis)
+    return apply(ops.SoftmaxFunction, x._as_float(), axis=axis)
 
 
 @accepts_dim
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
-    return apply(ops.LogSoftmax, x._as_float(), axis=axis)
+    return apply(ops.LogSoftmaxFunction, x._as_float(), axis=axis)
 
 
 class ReLU(Module):

@@ -103,14 +103,16 @@ class Function:
     output array; it stores on `self` whatever `backward` needs. `backward(self, grad)` returns
     one gradient array (or None) per input, each either of the input's shape or of a shape that
     broadcasts to it (the engine sums broadcast dimensions away). `self.needs_input_grad` lets
-    backward skip gradients nobody asked for.
+    backward skip gradients nobody asked for. `released` turns True once backward has freed what
+    forward saved: a slot of its own, so `__dict__` holds nothing but the saved values.
     """
 
-    __slots__ = ("inputs", "needs_input_grad", "__dict__")
+    __slots__ = ("inputs", "needs_input_grad", "released", "__dict__")
 
     def __init__(self, *inputs):
         self.inputs = inputs
         self.needs_input_grad = tuple(t.requires_grad for t in inputs)
+        self.released = False
 
     def forward(self, *arrays, **options) -> np.ndarray:
         raise NotImplementedError
@@ -120,7 +122,8 @@ class Function:
 
     @property
     def name(self) -> str:
-        return type(self).__name__
+        """The op's name as graphs print it: `ReLUFunction` shows as `ReLU` (see `ops`)."""
+        return type(self).__name__.removesuffix("Function")
 
     def release(self) -> None:
         """Drop what forward saved and the links to the inputs; called by the engine once
@@ -128,7 +131,7 @@ class Function:
         the output frees a chain of thousands of nodes by recursion, which overflows the much
         smaller stack of the browser's WebAssembly Python."""
         self.__dict__.clear()
-        self.__dict__["released"] = True
+        self.released = True
         self.inputs = ()
 
     def __repr__(self) -> str:
@@ -193,7 +196,7 @@ def backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
             node._accumulate_grad(g)
         if ctx is None:
             continue
-        if ctx.__dict__.get("released"):
+        if ctx.released:
             raise RuntimeError(
                 f"backward() through {ctx.name} a second time: the first backward() freed the "
                 "graph's saved arrays. Pass retain_graph=True to the first backward() if you "

@@ -17,12 +17,13 @@ from tinytorch.core.tensor import Tensor, apply
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """x @ weight.T + bias, as one graph node (see `ops.Linear`)."""
+    """x @ weight.T + bias, as one graph node (see `ops.LinearFunction`)."""
     if x.shape[-1] != weight.shape[1]:
         raise ValueError(f"linear: input has {x.shape[-1]} features (shape {x.shape}) but the "
                          f"weight expects {weight.shape[1]} (weight shape {weight.shape})")
     x = x.to(weight.dtype)
-    return apply(ops.Linear, x, weight) if bias is None else apply(ops.Linear, x, weight, bias)
+    inputs = (x, weight) if bias is None else (x, weight, bias)
+    return apply(ops.LinearFunction, *inputs)
 
 
 class Linear(Module):

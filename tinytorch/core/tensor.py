@@ -265,7 +265,7 @@ class Tensor:
             self.grad = Tensor._wrap(np.asarray(self.grad.data + grad))  # 0-d + 0-d is a scalar
 
     # ----- arithmetic -------------------------------------------------------------------
-    def _pair(self, other) -> tuple[Tensor, Tensor]:
+    def _match_dtypes(self, other) -> tuple[Tensor, Tensor]:
         """Make `other` a tensor and agree on a dtype: an int side meets a float side as float."""
         if not isinstance(other, Tensor):
             other = Tensor(other, dtype=self.dtype if self.data.dtype.kind == "f" else None)
@@ -277,47 +277,47 @@ class Tensor:
         return self, other
 
     def __add__(self, other):
-        return apply(ops.Add, *self._pair(other))
+        return apply(ops.Add, *self._match_dtypes(other))
 
     def __radd__(self, other):
-        a, b = self._pair(other)
+        a, b = self._match_dtypes(other)
         return apply(ops.Add, b, a)
 
     def __sub__(self, other):
-        return apply(ops.Sub, *self._pair(other))
+        return apply(ops.Sub, *self._match_dtypes(other))
 
     def __rsub__(self, other):
-        a, b = self._pair(other)
+        a, b = self._match_dtypes(other)
         return apply(ops.Sub, b, a)
 
     def __mul__(self, other):
-        return apply(ops.Mul, *self._pair(other))
+        return apply(ops.Mul, *self._match_dtypes(other))
 
     def __rmul__(self, other):
-        a, b = self._pair(other)
+        a, b = self._match_dtypes(other)
         return apply(ops.Mul, b, a)
 
     def __truediv__(self, other):
-        a, b = self._float_pair(other)
+        a, b = self._match_float_dtypes(other)
         return apply(ops.Div, a, b)
 
     def __rtruediv__(self, other):
-        a, b = self._float_pair(other)
+        a, b = self._match_float_dtypes(other)
         return apply(ops.Div, b, a)
 
-    def _float_pair(self, other) -> tuple[Tensor, Tensor]:
+    def _match_float_dtypes(self, other) -> tuple[Tensor, Tensor]:
         """Division of integers gives floats (float32), not NumPy's float64."""
-        a, b = self._pair(other)
+        a, b = self._match_dtypes(other)
         if a.data.dtype.kind != "f":
             a, b = a.float(), b.float()
         return a, b
 
     def __pow__(self, exponent):
-        a, b = self._float_pair(exponent)
+        a, b = self._match_float_dtypes(exponent)
         return apply(ops.Pow, a, b)
 
     def __rpow__(self, base):
-        a, b = self._float_pair(base)
+        a, b = self._match_float_dtypes(base)
         return apply(ops.Pow, b, a)
 
     def __neg__(self):
@@ -392,13 +392,13 @@ class Tensor:
     clamp = clip
 
     def tanh(self):
-        return apply(ops.Tanh, self._as_float())
+        return apply(ops.TanhFunction, self._as_float())
 
     def sigmoid(self):
-        return apply(ops.Sigmoid, self._as_float())
+        return apply(ops.SigmoidFunction, self._as_float())
 
     def relu(self):
-        return apply(ops.ReLU, self)
+        return apply(ops.ReLUFunction, self)
 
     # ----- reductions -------------------------------------------------------------------
     # Every method taking `axis=` / `keepdims=` also takes `dim=` / `keepdim=` (`accepts_dim`).
@@ -448,11 +448,11 @@ class Tensor:
 
     @accepts_dim
     def softmax(self, axis: int = -1):
-        return apply(ops.Softmax, self, axis=axis)
+        return apply(ops.SoftmaxFunction, self, axis=axis)
 
     @accepts_dim
     def log_softmax(self, axis: int = -1):
-        return apply(ops.LogSoftmax, self, axis=axis)
+        return apply(ops.LogSoftmaxFunction, self, axis=axis)
 
     # ----- shape ------------------------------------------------------------------------
     def reshape(self, *shape):
@@ -575,7 +575,7 @@ def _index_key(key):
 
 def matmul(a: Tensor, b: Tensor) -> Tensor:
     """a @ b with PyTorch's rules: 1-d operands are treated as a row / column and dropped after."""
-    a, b = a._pair(b)
+    a, b = a._match_dtypes(b)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError("matmul needs tensors with at least one dimension; use * for scalars")
     if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
@@ -631,18 +631,18 @@ def where(condition, a, b) -> Tensor:
     """Elementwise `a if condition else b`; gradients flow to a and b, not the condition."""
     condition = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
     a = a if isinstance(a, Tensor) else Tensor(a)
-    a, b = a._pair(b)
+    a, b = a._match_dtypes(b)
     return apply(ops.Where, a, b, condition=condition.astype(bool))
 
 
 def maximum(a, b) -> Tensor:
     a = a if isinstance(a, Tensor) else Tensor(a)
-    return apply(ops.Maximum, *a._pair(b))
+    return apply(ops.Maximum, *a._match_dtypes(b))
 
 
 def minimum(a, b) -> Tensor:
     a = a if isinstance(a, Tensor) else Tensor(a)
-    return apply(ops.Minimum, *a._pair(b))
+    return apply(ops.Minimum, *a._match_dtypes(b))
 
 
 # ----- creation ---------------------------------------------------------------------------
