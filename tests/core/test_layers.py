@@ -105,6 +105,17 @@ def test_sequential_names_the_position_of_a_non_module(build, position):
         build()
 
 
+@pytest.mark.parametrize("name, message", [
+    ("forward", "'forward' is already an attribute"),
+    ("training", "'training' is already an attribute"),
+    ("fc.1", "without '.'"),
+    ("", "non-empty"),
+])
+def test_sequential_refuses_names_that_would_change_the_model(name, message):
+    with pytest.raises(KeyError, match=message):
+        Sequential(OrderedDict([(name, Linear(2, 2))]))
+
+
 def test_sequential_append_and_slices_share_layers():
     model = Sequential(Linear(3, 4)).append(ReLU()).append(Linear(4, 2))
     head = model[:-1]

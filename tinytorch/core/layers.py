@@ -73,21 +73,26 @@ class Sequential(Module):
                 layers = layers[0]
             named = [(str(i), layer) for i, layer in enumerate(layers)]
         for name, layer in named:
-            self._check_layer(name, layer)
-            setattr(self, name, layer)
+            self._add(name, layer)
 
-    @staticmethod
-    def _check_layer(name: str, layer) -> None:
+    def _add(self, name: str, layer) -> None:
+        """Register `layer` as child `name`, refusing what would build another model than the
+        one written down: a non-Module, or a name that is a path separator or an attribute
+        (a child called 'forward' would replace the method)."""
         if not isinstance(layer, Module):
             hint = " (did you pass the class instead of an instance?)" if isinstance(layer, type) else ""
             raise TypeError(f"Sequential: layer {name} is not a Module but a {type(layer).__name__} "
                             f"({layer!r:.60}){hint}")
+        if not name or "." in name:
+            raise KeyError(f"Sequential: layer name {name!r} must be non-empty and without '.', "
+                           "which separates the parts of a parameter's path")
+        if hasattr(self, name) and name not in self._modules:
+            raise KeyError(f"Sequential: layer name {name!r} is already an attribute of Sequential")
+        setattr(self, name, layer)
 
     def append(self, layer: Module) -> "Sequential":
         """Add `layer` at the end, named by its position."""
-        name = str(len(self))
-        self._check_layer(name, layer)
-        setattr(self, name, layer)
+        self._add(str(len(self)), layer)
         return self
 
     def forward(self, x):
