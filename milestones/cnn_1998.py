@@ -22,7 +22,7 @@ import time
 
 import tinytorch
 import tinytorch.nn as nn
-from milestones.mlp_1986 import PrintEpoch
+from milestones.common import PrintEpoch
 from tinytorch.core import spatial
 from tinytorch.core.dataloader import DataLoader, TensorDataset
 from tinytorch.core.losses import cross_entropy

@@ -20,9 +20,10 @@ import numpy as np
 
 import tinytorch
 import tinytorch.nn as nn
+from milestones.common import PrintEpoch
 from tinytorch.core.dataloader import DataLoader, TensorDataset
 from tinytorch.core.schedulers import CosineAnnealingLR
-from tinytorch.core.training import Callback, Trainer
+from tinytorch.core.training import Trainer
 from tinytorch.core.transforms import Compose, Normalize, ToFloat
 from tinytorch.datasets import load_mnist
 
@@ -35,17 +36,6 @@ def build_model(hidden: list[int], dropout: float) -> nn.Module:
         layers += [nn.Linear(width, h), nn.ReLU(), nn.Dropout(dropout)]
         width = h
     return nn.Sequential(*layers, nn.Linear(width, 10))
-
-
-class PrintEpoch(Callback):
-    def __init__(self):
-        self.start = time.perf_counter()
-
-    def on_epoch_end(self, trainer, epoch, logs):
-        print(f"epoch {epoch + 1:2d}  train loss {logs['train_loss']:.4f}  "
-              f"train acc {logs['train_accuracy']:.4f}  test acc {logs['val_accuracy']:.4f}  "
-              f"epoch {logs['seconds']:5.1f} s  total {time.perf_counter() - self.start:6.1f} s",
-              flush=True)
 
 
 def train_tinytorch(args, data) -> dict:

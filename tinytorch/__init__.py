@@ -5,15 +5,18 @@
     x = tinytorch.randn(4, 3, requires_grad=True)
 """
 
-from tinytorch import nn, optim
+from tinytorch import nn, optim, utils
 from tinytorch.core.autograd import detect_anomaly, enable_grad, gradcheck, no_grad
+from tinytorch.core.checkpoint import load, save
 from tinytorch.core.random import manual_seed
 from tinytorch.core.tensor import (
     Tensor,
+    allclose,
     arange,
     bool_,
     cat,
     eye,
+    flatten,
     float32,
     float64,
     full,
@@ -40,8 +43,8 @@ from tinytorch.core.tensor import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "Tensor", "arange", "bool_", "cat", "detect_anomaly", "enable_grad", "eye", "float32",
-    "float64", "full", "full_like", "gradcheck", "int8", "int64", "manual_seed", "matmul", "maximum",
-    "minimum", "nn", "no_grad", "ones", "ones_like", "optim", "rand", "rand_like", "randn",
-    "randn_like", "stack", "tensor", "uint8", "where", "zeros", "zeros_like",
+    "Tensor", "allclose", "arange", "bool_", "cat", "detect_anomaly", "enable_grad", "eye", "flatten",
+    "float32", "float64", "full", "full_like", "gradcheck", "int8", "int64", "load", "manual_seed",
+    "matmul", "maximum", "minimum", "nn", "no_grad", "ones", "ones_like", "optim", "rand", "rand_like",
+    "randn", "randn_like", "save", "stack", "tensor", "uint8", "utils", "where", "zeros", "zeros_like",
 ]

@@ -68,3 +68,8 @@ def test_modules_wrap_the_functions(module, fn):
 def test_gelu_rejects_unknown_approximation():
     with pytest.raises(ValueError, match="'fast'"):
         A.gelu(tinytorch.zeros(2), "fast")
+
+
+def test_log_softmax_is_not_a_softmax():
+    assert not issubclass(A.LogSoftmax, A.Softmax) and not isinstance(A.LogSoftmax(), A.Softmax)
+    assert repr(A.LogSoftmax(dim=1)) == "LogSoftmax(axis=1)"

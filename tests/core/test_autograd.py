@@ -110,8 +110,12 @@ def test_retain_graph_allows_a_second_backward():
 def test_backward_frees_what_the_ops_saved():
     x = tinytorch.ones(2, requires_grad=True)
     y = x.exp()
+    assert y.grad_fn.released is False
     y.sum().backward()
     assert not hasattr(y.grad_fn, "out")
+    # `released` is a slot of the node, not a stray entry among the saved values.
+    assert y.grad_fn.released is True and y.grad_fn.__dict__ == {}
+    assert "released" in tinytorch.core.autograd.Function.__slots__
 
 
 # ----- grad modes -------------------------------------------------------------------------

@@ -68,3 +68,29 @@ def test_a_file_that_is_not_a_checkpoint_is_refused(tmp_path):
     np.savez(tmp_path / "other.npz", x=np.zeros(2))
     with pytest.raises(ValueError, match="not a tinytorch checkpoint"):
         load_checkpoint(tmp_path / "other.npz", Linear(1, 1))
+
+
+def test_save_and_load_a_state_dict_under_pytorchs_names(tmp_path):
+    model, _, _ = trained()
+    path = tinytorch.save(model.state_dict(), tmp_path / "model.pt")
+    assert path == tmp_path / "model.pt" and [p.name for p in tmp_path.iterdir()] == ["model.pt"]
+    state = tinytorch.load(path)
+    assert list(state) == list(model.state_dict())
+    fresh = Sequential(Linear(3, 4), Linear(4, 2))
+    fresh.load_state_dict(state)
+    x = tinytorch.randn(2, 3)
+    np.testing.assert_array_equal(fresh(x).numpy(), model(x).numpy())
+    tinytorch.save({"w": tinytorch.ones(2), "step": 3}, tmp_path / "mixed.pt")
+    mixed = tinytorch.load(tmp_path / "mixed.pt")
+    assert mixed["w"].tolist() == [1.0, 1.0] and int(mixed["step"]) == 3
+
+
+@pytest.mark.parametrize("state, message", [
+    (Linear(2, 2), "not the model"),
+    ({"fc": {"weight": np.ones(2)}}, "entry 'fc' is a dict"),
+    ({"fc": Linear(2, 2)}, "entry 'fc' is a Linear"),
+])
+def test_save_refuses_anything_but_a_state_dict(tmp_path, state, message):
+    with pytest.raises(TypeError, match=message):
+        tinytorch.save(state, tmp_path / "x.pt")
+    assert not list(tmp_path.iterdir())

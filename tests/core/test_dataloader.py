@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import tinytorch
-from tinytorch.core.dataloader import DataLoader, Dataset, Subset, TensorDataset, random_split
+from tinytorch.core.dataloader import Batch, DataLoader, Dataset, Subset, TensorDataset, random_split
 
 
 def dataset(n=10):
@@ -30,6 +30,20 @@ def test_batches_in_order_without_shuffle():
     x, y = next(iter(loader))
     assert isinstance(x, tinytorch.Tensor) and x.dtype == np.float32 and y.dtype == np.int64
     np.testing.assert_array_equal(x.numpy()[:, 0], [0, 2, 4, 6])  # inputs stay with their labels
+
+
+def test_a_batch_unpacks_and_reads_as_x_and_y():
+    batch = next(iter(DataLoader(dataset(), batch_size=4)))
+    assert isinstance(batch, Batch) and isinstance(batch, tuple) and len(batch) == 2
+    x, y = batch
+    assert batch.x is x and batch.y is y and batch[0] is x
+    assert y.tolist() == [0, 1, 2, 3]
+
+
+def test_batches_of_one_or_three_fields_stay_plain_tuples():
+    one = next(iter(DataLoader(TensorDataset(np.arange(4)), batch_size=2)))
+    three = next(iter(DataLoader(TensorDataset(np.arange(4), np.arange(4), np.arange(4)), batch_size=2)))
+    assert type(one) is tuple and len(one) == 1 and type(three) is tuple and len(three) == 3
 
 
 def test_drop_last_skips_the_short_batch():

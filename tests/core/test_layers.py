@@ -1,9 +1,11 @@
 import math
+from collections import OrderedDict
 
 import numpy as np
 import pytest
 
 import tinytorch
+from tinytorch.core.activations import ReLU
 from tinytorch.core.layers import Dropout, Flatten, Identity, Linear, Sequential, dropout
 
 
@@ -75,3 +77,47 @@ def test_gradient_flows_through_sequential():
     model = Sequential(Linear(3, 4), Linear(4, 1))
     model(tinytorch.randn(2, 3)).sum().backward()
     assert all(p.grad is not None and p.grad.shape == p.shape for p in model.parameters())
+
+
+def test_sequential_takes_arguments_a_list_or_an_ordered_mapping():
+    layers = [Linear(3, 4), ReLU(), Linear(4, 2)]
+    x = tinytorch.randn(5, 3)
+    expected = layers[2](layers[1](layers[0](x))).numpy()
+    for model in (Sequential(*layers), Sequential(layers), Sequential(tuple(layers))):
+        assert list(model) == layers and [n for n, _ in model.named_children()] == ["0", "1", "2"]
+        np.testing.assert_array_equal(model(x).numpy(), expected)
+    named = Sequential(OrderedDict(hidden=layers[0], act=layers[1], out=layers[2]))
+    assert [n for n, _ in named.named_children()] == ["hidden", "act", "out"]
+    assert named.hidden is layers[0] and list(named.state_dict()) == [
+        "hidden.weight", "hidden.bias", "out.weight", "out.bias"]
+    np.testing.assert_array_equal(named(x).numpy(), expected)
+
+
+@pytest.mark.parametrize("build, position", [
+    (lambda: Sequential([Linear(2, 2), "relu"]), "layer 1 is not a Module but a str"),
+    (lambda: Sequential(Linear(2, 2), Linear(2, 2), ReLU), "layer 2 .*class instead of an instance"),
+    (lambda: Sequential(OrderedDict(fc=Linear(2, 2), act=None)), "layer act is not a Module but a NoneType"),
+    (lambda: Sequential([[Linear(2, 2)]]), "layer 0 is not a Module but a list"),
+    (lambda: Sequential(Linear(2, 2)).append(3), "layer 1 is not a Module but a int"),
+])
+def test_sequential_names_the_position_of_a_non_module(build, position):
+    with pytest.raises(TypeError, match=position):
+        build()
+
+
+@pytest.mark.parametrize("name, message", [
+    ("forward", "'forward' is already an attribute"),
+    ("training", "'training' is already an attribute"),
+    ("fc.1", "without '.'"),
+    ("", "non-empty"),
+])
+def test_sequential_refuses_names_that_would_change_the_model(name, message):
+    with pytest.raises(KeyError, match=message):
+        Sequential(OrderedDict([(name, Linear(2, 2))]))
+
+
+def test_sequential_append_and_slices_share_layers():
+    model = Sequential(Linear(3, 4)).append(ReLU()).append(Linear(4, 2))
+    head = model[:-1]
+    assert isinstance(head, Sequential) and len(head) == 2 and head[0] is model[0]
+    assert head(tinytorch.randn(1, 3)).shape == (1, 4)

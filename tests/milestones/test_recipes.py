@@ -54,3 +54,15 @@ def test_char_gpt_reports_validation_loss_and_samples(needs, capsys):
     assert len(samples) == 2
     assert samples[0].startswith("Call me") and samples[1].startswith("The whale"), samples
     assert all(len(s) >= len("The whale") + 30 for s in samples), samples  # 40 new characters
+
+
+def test_recipes_share_helpers_through_common_not_each_other():
+    import ast
+    from pathlib import Path
+
+    folder = Path(cnn_1998.__file__).parent
+    recipes = {p.stem for p in folder.glob("*.py")} - {"__init__", "common"}
+    for path in folder.glob("*.py"):
+        imported = {node.module for node in ast.walk(ast.parse(path.read_text()))
+                    if isinstance(node, ast.ImportFrom) and node.module}
+        assert not {f"milestones.{r}" for r in recipes} & imported, f"{path.name} imports a recipe"

@@ -1,2 +1,12 @@
-"""The course modules, one file each: tensor (01), activations (02), layers (03), losses (04),
-autograd (05), optimizers (06), training (07), and the ops they are built from."""
+"""The course modules, one file each, numbered as the course teaches them:
+
+    01 tensor         02 activations    03 layers         04 losses        05 autograd
+    06 optimizers     07 training       08 dataloader     09 spatial       10 tokenization
+    11 embeddings     12 attention      13 transformer
+
+and what they share: `ops/` (every op's forward and backward), `module` (Module, Parameter),
+`init` (weight initialisers), `random` (the seeded generator), `kernels` (the matrix-multiply
+kernel per platform), `schedulers`, `transforms` (batch transforms for 08) and `checkpoint`
+(saving and resuming). PyTorch's import paths for the same objects are `tinytorch.nn`,
+`tinytorch.nn.functional`, `tinytorch.optim` and `tinytorch.utils.data`.
+"""

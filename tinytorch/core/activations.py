@@ -8,42 +8,44 @@ Integer inputs are computed as float32 (NumPy alone would give float64).
 
 from tinytorch.core import ops
 from tinytorch.core.module import Module
-from tinytorch.core.tensor import Tensor, apply
+from tinytorch.core.tensor import Tensor, accepts_dim, apply
 
 
 def relu(x: Tensor) -> Tensor:
-    return apply(ops.ReLU, x)
+    return apply(ops.ReLUFunction, x)
 
 
 def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
-    return apply(ops.LeakyReLU, x, negative_slope=negative_slope)
+    return apply(ops.LeakyReLUFunction, x, negative_slope=negative_slope)
 
 
 def sigmoid(x: Tensor) -> Tensor:
-    return apply(ops.Sigmoid, x._as_float())
+    return apply(ops.SigmoidFunction, x._as_float())
 
 
 def tanh(x: Tensor) -> Tensor:
-    return apply(ops.Tanh, x._as_float())
+    return apply(ops.TanhFunction, x._as_float())
 
 
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     """approximate='none' uses the exact normal CDF; 'tanh' the GPT-2 approximation."""
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu approximate must be 'none' or 'tanh', got {approximate!r}")
-    return apply(ops.GELU, x._as_float(), approximate=approximate)
+    return apply(ops.GELUFunction, x._as_float(), approximate=approximate)
 
 
 def silu(x: Tensor) -> Tensor:
-    return apply(ops.SiLU, x._as_float())
+    return apply(ops.SiLUFunction, x._as_float())
 
 
+@accepts_dim
 def softmax(x: Tensor, axis: int = -1) -> Tensor:
-    return apply(ops.Softmax, x._as_float(), axis=axis)
+    return apply(ops.SoftmaxFunction, x._as_float(), axis=axis)
 
 
+@accepts_dim
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
-    return apply(ops.LogSoftmax, x._as_float(), axis=axis)
+    return apply(ops.LogSoftmaxFunction, x._as_float(), axis=axis)
 
 
 class ReLU(Module):
@@ -90,18 +92,27 @@ class SiLU(Module):
         return silu(x)
 
 
-class Softmax(Module):
+class _AlongAxis(Module):
+    """Shared by Softmax and LogSoftmax: a normalisation along one axis (`axis=` or `dim=`).
+
+    A common base rather than LogSoftmax subclassing Softmax: a log-softmax is not a softmax,
+    and `isinstance(layer, Softmax)` must not say it is.
+    """
+
+    @accepts_dim
     def __init__(self, axis: int = -1):
         super().__init__()
         self.axis = axis
-
-    def forward(self, x):
-        return softmax(x, self.axis)
 
     def extra_repr(self) -> str:
         return f"axis={self.axis}"
 
 
-class LogSoftmax(Softmax):
+class Softmax(_AlongAxis):
+    def forward(self, x):
+        return softmax(x, self.axis)
+
+
+class LogSoftmax(_AlongAxis):
     def forward(self, x):
         return log_softmax(x, self.axis)

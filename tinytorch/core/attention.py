@@ -32,32 +32,40 @@ def causal_mask(query_length: int, key_length: int | None = None) -> np.ndarray:
 
 
 def scaled_dot_product_attention(q: Tensor, k: Tensor, v: Tensor, mask=None,
-                                 causal: bool = False, dropout_p: float = 0.0):
-    """softmax(q k^T / sqrt(d)) v for q (..., Tq, d), k (..., Tk, d), v (..., Tk, dv).
+                                 causal: bool = False, dropout_p: float = 0.0, *,
+                                 scale: float | None = None):
+    """softmax(q k^T * scale + bias) v for q (..., Tq, d), k (..., Tk, d), v (..., Tk, dv).
 
-    `mask` is boolean, broadcastable to (..., Tq, Tk), True where attention is allowed (the
-    convention of PyTorch's function of this name); `causal=True` also hides later keys.
-    `dropout_p` drops attention weights (pass 0 in evaluation).
-    Returns (output (..., Tq, dv), weights (..., Tq, Tk)); each row of weights sums to 1.
+    `mask` follows PyTorch's function of this name: boolean, True where attention is allowed;
+    or float, added to the scores (a bias; -inf hides a key; a float tensor that requires grad
+    gets its gradient). Either broadcasts to (..., Tq, Tk). `causal=True` also hides later
+    keys. `scale` defaults to 1/sqrt(d). `dropout_p` drops attention weights (pass 0 in
+    evaluation). Returns (output (..., Tq, dv), weights (..., Tq, Tk)); rows of weights sum to 1.
     """
     if q.shape[-1] != k.shape[-1] or k.shape[-2] != v.shape[-2]:
         raise ValueError(f"attention needs q (..., Tq, d), k (..., Tk, d), v (..., Tk, dv); got "
                          f"q {q.shape}, k {k.shape}, v {v.shape}")
-    allowed = None
+    allowed, bias = None, ()
     if mask is not None:
-        allowed = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
-        if allowed.dtype != np.bool_:
-            raise TypeError(f"attention mask must be boolean (True = may attend), got dtype "
-                            f"{allowed.dtype}")
-        if causal:
-            allowed = allowed & causal_mask(q.shape[-2], k.shape[-2])
-        if not allowed.any(axis=-1).all():
+        values = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+        if values.dtype == np.bool_:
+            allowed = values
+        elif values.dtype.kind == "f":
+            bias = ((mask if isinstance(mask, Tensor) else Tensor(values)).to(q.dtype),)
+        else:
+            raise TypeError(f"attention mask must be boolean (True = may attend) or float (added "
+                            f"to the scores), got dtype {values.dtype}")
+    if causal:
+        hide_later = causal_mask(q.shape[-2], k.shape[-2])
+        allowed = hide_later if allowed is None else allowed & hide_later
+    if allowed is not None or bias:
+        visible = ~np.isneginf(bias[0].data) if bias else True
+        if not np.any(visible if allowed is None else allowed & visible, axis=-1).all():
             raise ValueError("attention mask hides every key from some query; its softmax "
                              "would be 0/0")
-    elif causal:
-        allowed = causal_mask(q.shape[-2], k.shape[-2])
     k = k.to(q.dtype)
-    weights = apply(AttentionWeights, q, k, mask=allowed, scale=1 / math.sqrt(q.shape[-1]))
+    scale = 1 / math.sqrt(q.shape[-1]) if scale is None else scale
+    weights = apply(AttentionWeights, q, k, *bias, mask=allowed, scale=scale)
     output = dropout(weights, dropout_p) @ v
     return output, weights
 

@@ -57,6 +57,12 @@ class _GradMode(contextlib.ContextDecorator):
         return type(self)(self.enabled)
 
 
+def enable_autograd() -> None:
+    """The MLSysBook textbook's switch that patches gradients into its Tensor. Here autograd is
+    built into `Tensor` from the start, so there is nothing to switch on: a no-op, kept so the
+    textbook's code runs. (To stop recording operations, use `no_grad()`.)"""
+
+
 def no_grad() -> _GradMode:
     """Do not record operations: for evaluation and for optimizer updates.
 
@@ -97,14 +103,16 @@ class Function:
     output array; it stores on `self` whatever `backward` needs. `backward(self, grad)` returns
     one gradient array (or None) per input, each either of the input's shape or of a shape that
     broadcasts to it (the engine sums broadcast dimensions away). `self.needs_input_grad` lets
-    backward skip gradients nobody asked for.
+    backward skip gradients nobody asked for. `released` turns True once backward has freed what
+    forward saved: a slot of its own, so `__dict__` holds nothing but the saved values.
     """
 
-    __slots__ = ("inputs", "needs_input_grad", "__dict__")
+    __slots__ = ("inputs", "needs_input_grad", "released", "__dict__")
 
     def __init__(self, *inputs):
         self.inputs = inputs
         self.needs_input_grad = tuple(t.requires_grad for t in inputs)
+        self.released = False
 
     def forward(self, *arrays, **options) -> np.ndarray:
         raise NotImplementedError
@@ -114,7 +122,8 @@ class Function:
 
     @property
     def name(self) -> str:
-        return type(self).__name__
+        """The op's name as graphs print it: `ReLUFunction` shows as `ReLU` (see `ops`)."""
+        return type(self).__name__.removesuffix("Function")
 
     def release(self) -> None:
         """Drop what forward saved and the links to the inputs; called by the engine once
@@ -122,7 +131,7 @@ class Function:
         the output frees a chain of thousands of nodes by recursion, which overflows the much
         smaller stack of the browser's WebAssembly Python."""
         self.__dict__.clear()
-        self.__dict__["released"] = True
+        self.released = True
         self.inputs = ()
 
     def __repr__(self) -> str:
@@ -187,7 +196,7 @@ def backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
             node._accumulate_grad(g)
         if ctx is None:
             continue
-        if ctx.__dict__.get("released"):
+        if ctx.released:
             raise RuntimeError(
                 f"backward() through {ctx.name} a second time: the first backward() freed the "
                 "graph's saved arrays. Pass retain_graph=True to the first backward() if you "
@@ -270,6 +279,7 @@ __all__ = [
     "Function",
     "backward",
     "detect_anomaly",
+    "enable_autograd",
     "enable_grad",
     "gradcheck",
     "is_anomaly_enabled",

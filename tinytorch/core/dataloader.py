@@ -14,11 +14,24 @@ is given its own `seed` or `generator`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
 from tinytorch.core.random import default_generator
 from tinytorch.core.tensor import Tensor
+
+
+class Batch(NamedTuple):
+    """An (inputs, targets) batch: unpacks as `x, y = batch` and reads as `batch.x`, `batch.y`.
+
+    A named tuple, so code written either way works: PyTorch's `for data, target in loader` and
+    the course text's `model(batch.x)`. Batches of datasets with one field or more than two
+    stay plain tuples: there is no "x and y" to name.
+    """
+
+    x: Tensor
+    y: Tensor
 
 
 class Dataset:
@@ -108,6 +121,7 @@ class DataLoader:
     `transform` runs on the first field (the inputs) of every batch, as a NumPy array of
     shape (batch, ...); see `tinytorch.core.transforms`. `collate_fn` combines samples for
     datasets that cannot index in bulk. With `drop_last`, a final short batch is skipped.
+    Each batch of an (inputs, targets) dataset is a `Batch`: `x, y = batch` or `batch.x`.
     """
 
     def __init__(self, dataset: Dataset, batch_size: int = 1, shuffle: bool = False,
@@ -135,4 +149,5 @@ class DataLoader:
             fields = _fetch(self.dataset, order[start:start + self.batch_size], self.collate_fn)
             if self.transform is not None:
                 fields = (self.transform(fields[0]), *fields[1:])
-            yield tuple(Tensor(f) for f in fields)
+            tensors = tuple(Tensor(f) for f in fields)
+            yield Batch(*tensors) if len(tensors) == 2 else tensors

@@ -31,7 +31,7 @@ def embedding(indices, weight: Tensor) -> Tensor:
         bad = ids[(ids < 0) | (ids >= vocab)][0]
         raise IndexError(f"embedding index {bad} is out of range for a table of {vocab} rows "
                          f"[0, {vocab})")
-    return apply(embedding_op.Embedding, weight, indices=ids.astype(np.int64, copy=False))
+    return apply(embedding_op.EmbeddingFunction, weight, indices=ids.astype(np.int64, copy=False))
 
 
 class Embedding(Module):

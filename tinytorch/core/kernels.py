@@ -1,12 +1,15 @@
 """The one place where tinytorch chooses its matrix-multiply kernel.
 
-Natively, `np.matmul` calls an optimised BLAS (OpenBLAS here: about 158 GFLOP/s for an
-MNIST-sized float32 layer on 2 cores). In the browser, Pyodide's NumPy has no BLAS and its
-`matmul` falls back to a plain loop, while `np.einsum` uses NumPy's vectorised
-sum-of-products loop: 3.5x faster for float32 (measured in ../shared/WASM.md, 4.0 vs
-1.15 GFLOP/s). So the kernel depends on the platform, and both kernels are tested to agree.
+Natively, `np.matmul` calls an optimised BLAS (OpenBLAS: about 190 GFLOP/s on this project's
+2-core machine for the products of an MNIST MLP step, 10-20x einsum). In the browser,
+Pyodide's NumPy has no BLAS and its `matmul` falls back to a plain loop, while `np.einsum` uses
+NumPy's vectorised sum-of-products loop: for the same products einsum is 2.1x faster there
+(2.05 vs 0.96 GFLOP/s; 2.5x on the largest layer, 784 -> 128). So the kernel depends on the
+platform, and both kernels are tested to agree.
 
-`bench/bench_matmul.py` measures both kernels on the machine it runs on.
+`bench/bench_matmul.py` measures both kernels, product by product, on the Python that runs it;
+`node bench/run_in_pyodide.mjs <numpy wasm wheel> bench/bench_matmul.py` runs it in Pyodide.
+The figures above are from one run of each (docs/benchmarks.md has the conditions).
 """
 
 import sys
@@ -23,7 +26,7 @@ def matmul_einsum(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """`a @ b` through einsum's sum-of-products loop, which beats a BLAS-less matmul.
 
     1-d operands follow `np.matmul` (a row / a column, dropped from the result), as the two
-    kernels must be interchangeable: `ops.Linear` multiplies a single feature vector.
+    kernels must be interchangeable: `ops.LinearFunction` multiplies a single feature vector.
     """
     if a.ndim == 2 and b.ndim == 2:
         return np.einsum("ij,jk->ik", a, b)

@@ -5,6 +5,8 @@ course introduces them together with the first layer.
 """
 
 import math
+from collections import OrderedDict
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -15,12 +17,13 @@ from tinytorch.core.tensor import Tensor, apply
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """x @ weight.T + bias, as one graph node (see `ops.Linear`)."""
+    """x @ weight.T + bias, as one graph node (see `ops.LinearFunction`)."""
     if x.shape[-1] != weight.shape[1]:
         raise ValueError(f"linear: input has {x.shape[-1]} features (shape {x.shape}) but the "
                          f"weight expects {weight.shape[1]} (weight shape {weight.shape})")
     x = x.to(weight.dtype)
-    return apply(ops.Linear, x, weight) if bias is None else apply(ops.Linear, x, weight, bias)
+    inputs = (x, weight) if bias is None else (x, weight, bias)
+    return apply(ops.LinearFunction, *inputs)
 
 
 class Linear(Module):
@@ -51,19 +54,57 @@ class Linear(Module):
 
 
 class Sequential(Module):
-    """Apply layers in order. Children are named '0', '1', ... as in PyTorch."""
+    """Apply layers in order.
 
-    def __init__(self, *layers: Module):
+    The layers may be given as arguments, `Sequential(a, b)`, as one list, `Sequential([a, b])`
+    (the form the course text uses), or as a mapping of names to layers,
+    `Sequential(OrderedDict(conv=a, act=b))`, whose keys become the children's names; otherwise
+    the children are named '0', '1', ... as in PyTorch. Anything that is not a Module is a
+    TypeError naming its position: silently skipping it would build a shorter model than the one
+    written down, and that trains without complaint.
+    """
+
+    def __init__(self, *layers):
         super().__init__()
-        for i, layer in enumerate(layers):
-            setattr(self, str(i), layer)
+        if len(layers) == 1 and isinstance(layers[0], Mapping):
+            named = [(str(name), layer) for name, layer in layers[0].items()]
+        else:
+            if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
+                layers = layers[0]
+            named = [(str(i), layer) for i, layer in enumerate(layers)]
+        for name, layer in named:
+            self._add(name, layer)
+
+    def _add(self, name: str, layer) -> None:
+        """Register `layer` as child `name`, refusing what would build another model than the
+        one written down: a non-Module, or a name that is a path separator or an attribute
+        (a child called 'forward' would replace the method)."""
+        if not isinstance(layer, Module):
+            hint = " (did you pass the class instead of an instance?)" if isinstance(layer, type) else ""
+            raise TypeError(f"Sequential: layer {name} is not a Module but a {type(layer).__name__} "
+                            f"({layer!r:.60}){hint}")
+        if not name or "." in name:
+            raise KeyError(f"Sequential: layer name {name!r} must be non-empty and without '.', "
+                           "which separates the parts of a parameter's path")
+        if hasattr(self, name) and name not in self._modules:
+            raise KeyError(f"Sequential: layer name {name!r} is already an attribute of Sequential")
+        setattr(self, name, layer)
+
+    def append(self, layer: Module) -> "Sequential":
+        """Add `layer` at the end, named by its position."""
+        self._add(str(len(self)), layer)
+        return self
 
     def forward(self, x):
         for layer in self._modules.values():
             x = layer(x)
         return x
 
-    def __getitem__(self, i: int) -> Module:
+    def __getitem__(self, i: int | slice) -> Module:
+        """One layer by position, or a slice of them as a new Sequential that shares the layers
+        (so `model[:-1]` is the network without its classifier)."""
+        if isinstance(i, slice):
+            return Sequential(OrderedDict(list(self._modules.items())[i]))
         return list(self._modules.values())[i]
 
     def __len__(self) -> int:
@@ -114,5 +155,9 @@ class Identity(Module):
         return x
 
 
-__all__ = ["Dropout", "Flatten", "Identity", "Linear", "Module", "Parameter", "Sequential",
+# The MLSysBook textbook's name for the base class of layers; PyTorch's is Module. Same class.
+Layer = Module
+
+
+__all__ = ["Dropout", "Flatten", "Identity", "Layer", "Linear", "Module", "Parameter", "Sequential",
            "dropout", "linear"]

@@ -147,3 +147,7 @@ class BCELoss(_Loss):
 class BCEWithLogitsLoss(_Loss):
     def forward(self, logits, target):
         return binary_cross_entropy_with_logits(logits, target, self.reduction)
+
+
+# The MLSysBook textbook's name for BCELoss (probabilities in, as PyTorch's BCELoss). Same class.
+BinaryCrossEntropyLoss = BCELoss

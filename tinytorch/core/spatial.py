@@ -23,7 +23,7 @@ from tinytorch.core.random import default_generator
 from tinytorch.core.tensor import Tensor, apply
 
 
-def _pair(value, name: str) -> tuple:
+def _int_pair(value, name: str) -> tuple:
     """3 -> (3, 3); (3, 5) stays. Every size argument may be one int or an (h, w) pair."""
     pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
     if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) for v in pair):
@@ -32,8 +32,8 @@ def _pair(value, name: str) -> tuple:
 
 
 def _window(kernel_size, stride, padding, dilation=1) -> conv.Window:
-    kernel, padding = _pair(kernel_size, "kernel_size"), _pair(padding, "padding")
-    stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
+    kernel, padding = _int_pair(kernel_size, "kernel_size"), _int_pair(padding, "padding")
+    stride, dilation = _int_pair(stride, "stride"), _int_pair(dilation, "dilation")
     if min(kernel + stride + dilation) < 1 or min(padding) < 0:
         raise ValueError(f"kernel_size {kernel}, stride {stride} and dilation {dilation} must "
                          f"be positive and padding {padding} not negative")
@@ -65,7 +65,7 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padd
     _check_image("conv2d", x, window, channels=weight.shape[1] * groups)
     x = x.to(weight.dtype)
     inputs = (x, weight) if bias is None else (x, weight, bias)
-    return apply(conv.Conv2d, *inputs, window=window, groups=groups)
+    return apply(conv.Conv2dFunction, *inputs, window=window, groups=groups)
 
 
 class Conv2d(Module):
@@ -81,10 +81,10 @@ class Conv2d(Module):
         if in_channels % groups or out_channels % groups:
             raise ValueError(f"in_channels ({in_channels}) and out_channels ({out_channels}) "
                              f"must both be divisible by groups ({groups})")
-        kh, kw = _pair(kernel_size, "kernel_size")
+        kh, kw = _int_pair(kernel_size, "kernel_size")
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
-        self.kernel_size, self.stride = (kh, kw), _pair(stride, "stride")
-        self.padding, self.dilation = _pair(padding, "padding"), _pair(dilation, "dilation")
+        self.kernel_size, self.stride = (kh, kw), _int_pair(stride, "stride")
+        self.padding, self.dilation = _int_pair(padding, "padding"), _int_pair(dilation, "dilation")
         bound = 1 / math.sqrt(in_channels // groups * kh * kw)
         self.weight = init.uniform_(
             Parameter(np.empty((out_channels, in_channels // groups, kh, kw), np.float32)),
@@ -115,18 +115,18 @@ def _pool(name: str, op, x: Tensor, kernel_size, stride, padding) -> Tensor:
 
 
 def max_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
-    return _pool("max_pool2d", pool.MaxPool2d, x, kernel_size, stride, padding)
+    return _pool("max_pool2d", pool.MaxPool2dFunction, x, kernel_size, stride, padding)
 
 
 def avg_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
-    return _pool("avg_pool2d", pool.AvgPool2d, x, kernel_size, stride, padding)
+    return _pool("avg_pool2d", pool.AvgPool2dFunction, x, kernel_size, stride, padding)
 
 
 def adaptive_avg_pool2d(x: Tensor, output_size) -> Tensor:
     """Average down to `output_size` (e.g. 1: global average pooling) whatever the input size."""
     if x.ndim != 4:
         raise ValueError(f"adaptive_avg_pool2d expects input of shape (N, C, H, W), got {x.shape}")
-    return apply(pool.AdaptiveAvgPool2d, x, output_size=_pair(output_size, "output_size"))
+    return apply(pool.AdaptiveAvgPool2dFunction, x, output_size=_int_pair(output_size, "output_size"))
 
 
 class _Pool2d(Module):
@@ -180,7 +180,7 @@ def batch_norm(x: Tensor, running_mean: Tensor, running_var: Tensor, weight: Ten
         raise ValueError(f"batch_norm in training needs more than one value per channel to "
                          f"estimate a variance, got input of shape {x.shape}")
     params = () if weight is None else (weight, bias)
-    return apply(norm.BatchNorm, x.to(running_mean.dtype), *params,
+    return apply(norm.BatchNormFunction, x.to(running_mean.dtype), *params,
                  running_mean=running_mean.data, running_var=running_var.data,
                  training=training, momentum=momentum, eps=eps)
 

@@ -15,6 +15,9 @@ promoting to float64 as NumPy does.
 
 from __future__ import annotations
 
+import functools
+import inspect
+
 import numpy as np
 
 from tinytorch.core import autograd, ops
@@ -65,13 +68,37 @@ def apply(op: type[autograd.Function], *inputs: Tensor, **options) -> Tensor:
     return result
 
 
-def _pick_axis(axis, dim):
-    """Accept NumPy's `axis=` and PyTorch's `dim=` spellings; they mean the same."""
-    if dim is not None:
-        if axis is not None:
-            raise TypeError("give axis or dim, not both")
-        return tuple(dim) if isinstance(dim, list) else dim
-    return tuple(axis) if isinstance(axis, list) else axis
+_TORCH_SPELLINGS = (("dim", "axis"), ("keepdim", "keepdims"))
+
+
+def accepts_dim(function):
+    """Let `function`, written with NumPy's `axis=` / `keepdims=`, also take PyTorch's `dim=` /
+    `keepdim=`, so code written for either library runs unchanged.
+
+    One wrapper serves every method and function that takes an axis, instead of a `dim=None`
+    parameter and a merge in each. Both spellings of one argument at once is a TypeError (as is
+    `x.sum(0, dim=1)`: Python's own "multiple values for argument 'axis'"). A list of axes
+    becomes a tuple, the only form NumPy's reductions accept.
+    """
+    parameters = list(inspect.signature(function).parameters)
+    axis_position = parameters.index("axis") if "axis" in parameters else None
+
+    @functools.wraps(function)
+    def with_dim(*args, **kwargs):
+        if kwargs:
+            for torch_name, numpy_name in _TORCH_SPELLINGS:
+                if torch_name in kwargs:
+                    if numpy_name in kwargs:
+                        raise TypeError(f"{function.__name__}() got both {numpy_name}= and "
+                                        f"{torch_name}=, which mean the same; give one")
+                    kwargs[numpy_name] = kwargs.pop(torch_name)
+            if isinstance(kwargs.get("axis"), list):
+                kwargs["axis"] = tuple(kwargs["axis"])
+        if axis_position is not None and len(args) > axis_position and isinstance(args[axis_position], list):
+            args = (*args[:axis_position], tuple(args[axis_position]), *args[axis_position + 1:])
+        return function(*args, **kwargs)
+
+    return with_dim
 
 
 def _shape_args(shape) -> tuple:
@@ -238,7 +265,7 @@ class Tensor:
             self.grad = Tensor._wrap(np.asarray(self.grad.data + grad))  # 0-d + 0-d is a scalar
 
     # ----- arithmetic -------------------------------------------------------------------
-    def _pair(self, other) -> tuple[Tensor, Tensor]:
+    def _match_dtypes(self, other) -> tuple[Tensor, Tensor]:
         """Make `other` a tensor and agree on a dtype: an int side meets a float side as float."""
         if not isinstance(other, Tensor):
             other = Tensor(other, dtype=self.dtype if self.data.dtype.kind == "f" else None)
@@ -250,47 +277,47 @@ class Tensor:
         return self, other
 
     def __add__(self, other):
-        return apply(ops.Add, *self._pair(other))
+        return apply(ops.Add, *self._match_dtypes(other))
 
     def __radd__(self, other):
-        a, b = self._pair(other)
+        a, b = self._match_dtypes(other)
         return apply(ops.Add, b, a)
 
     def __sub__(self, other):
-        return apply(ops.Sub, *self._pair(other))
+        return apply(ops.Sub, *self._match_dtypes(other))
 
     def __rsub__(self, other):
-        a, b = self._pair(other)
+        a, b = self._match_dtypes(other)
         return apply(ops.Sub, b, a)
 
     def __mul__(self, other):
-        return apply(ops.Mul, *self._pair(other))
+        return apply(ops.Mul, *self._match_dtypes(other))
 
     def __rmul__(self, other):
-        a, b = self._pair(other)
+        a, b = self._match_dtypes(other)
         return apply(ops.Mul, b, a)
 
     def __truediv__(self, other):
-        a, b = self._float_pair(other)
+        a, b = self._match_float_dtypes(other)
         return apply(ops.Div, a, b)
 
     def __rtruediv__(self, other):
-        a, b = self._float_pair(other)
+        a, b = self._match_float_dtypes(other)
         return apply(ops.Div, b, a)
 
-    def _float_pair(self, other) -> tuple[Tensor, Tensor]:
+    def _match_float_dtypes(self, other) -> tuple[Tensor, Tensor]:
         """Division of integers gives floats (float32), not NumPy's float64."""
-        a, b = self._pair(other)
+        a, b = self._match_dtypes(other)
         if a.data.dtype.kind != "f":
             a, b = a.float(), b.float()
         return a, b
 
     def __pow__(self, exponent):
-        a, b = self._float_pair(exponent)
+        a, b = self._match_float_dtypes(exponent)
         return apply(ops.Pow, a, b)
 
     def __rpow__(self, base):
-        a, b = self._float_pair(base)
+        a, b = self._match_float_dtypes(base)
         return apply(ops.Pow, b, a)
 
     def __neg__(self):
@@ -301,6 +328,9 @@ class Tensor:
 
     def __rmatmul__(self, other):
         return matmul(Tensor(other), self)
+
+    def matmul(self, other):
+        return matmul(self, other)
 
     # Comparisons give bool tensors and have no gradient.
     def _compare(self, other, op) -> Tensor:
@@ -324,6 +354,13 @@ class Tensor:
 
     def __ge__(self, other):
         return self._compare(other, np.greater_equal)
+
+    # PyTorch's method names for the comparisons.
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def allclose(self, other, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
+        """True if every |self - other| <= atol + rtol * |other| (shapes broadcast)."""
+        return allclose(self, other, rtol, atol, equal_nan)
 
     __hash__ = object.__hash__
 
@@ -355,58 +392,67 @@ class Tensor:
     clamp = clip
 
     def tanh(self):
-        return apply(ops.Tanh, self._as_float())
+        return apply(ops.TanhFunction, self._as_float())
 
     def sigmoid(self):
-        return apply(ops.Sigmoid, self._as_float())
+        return apply(ops.SigmoidFunction, self._as_float())
 
     def relu(self):
-        return apply(ops.ReLU, self)
+        return apply(ops.ReLUFunction, self)
 
     # ----- reductions -------------------------------------------------------------------
-    def sum(self, axis=None, keepdims: bool = False, *, dim=None):
-        return apply(ops.Sum, self, axis=_pick_axis(axis, dim), keepdims=keepdims)
+    # Every method taking `axis=` / `keepdims=` also takes `dim=` / `keepdim=` (`accepts_dim`).
+    @accepts_dim
+    def sum(self, axis=None, keepdims: bool = False):
+        return apply(ops.Sum, self, axis=axis, keepdims=keepdims)
 
-    def mean(self, axis=None, keepdims: bool = False, *, dim=None):
-        return apply(ops.Mean, self._as_float(), axis=_pick_axis(axis, dim), keepdims=keepdims)
+    @accepts_dim
+    def mean(self, axis=None, keepdims: bool = False):
+        return apply(ops.Mean, self._as_float(), axis=axis, keepdims=keepdims)
 
-    def max(self, axis=None, keepdims: bool = False, *, dim=None):
-        return apply(ops.Max, self, axis=_pick_axis(axis, dim), keepdims=keepdims)
+    @accepts_dim
+    def max(self, axis=None, keepdims: bool = False):
+        return apply(ops.Max, self, axis=axis, keepdims=keepdims)
 
-    def min(self, axis=None, keepdims: bool = False, *, dim=None):
+    @accepts_dim
+    def min(self, axis=None, keepdims: bool = False):
         """max of -x, negated; but not for integers, where -x wraps around (-(-128) is -128 in
         int8, -2 is 254 in uint8), nor bool, which has no `-`: they have no gradient anyway."""
-        axis = _pick_axis(axis, dim)
         if self.data.dtype.kind != "f":
             return Tensor._wrap(np.asarray(self.data.min(axis=axis, keepdims=keepdims)))
         return -apply(ops.Max, -self, axis=axis, keepdims=keepdims)
 
-    def var(self, axis=None, keepdims: bool = False, *, dim=None, correction: int = 1):
+    @accepts_dim
+    def var(self, axis=None, keepdims: bool = False, *, correction: int = 1):
         """Variance; `correction=1` (PyTorch's default) divides by n - 1, 0 by n."""
-        axis = _pick_axis(axis, dim)
         centred = self - self.mean(axis=axis, keepdims=True)
         axes = range(self.ndim) if axis is None else np.atleast_1d(axis)
         n = int(np.prod([self.shape[a] for a in axes]))
         return (centred * centred).sum(axis=axis, keepdims=keepdims) / max(n - correction, 1)
 
-    def std(self, axis=None, keepdims: bool = False, *, dim=None, correction: int = 1):
-        return self.var(axis, keepdims, dim=dim, correction=correction).sqrt()
+    @accepts_dim
+    def std(self, axis=None, keepdims: bool = False, *, correction: int = 1):
+        return self.var(axis, keepdims, correction=correction).sqrt()
 
-    def argmax(self, axis=None, keepdims: bool = False, *, dim=None):
+    @accepts_dim
+    def argmax(self, axis=None, keepdims: bool = False):
         """Index of the largest element, as int64 on every platform (NumPy gives its pointer-sized
         int, which is int32 in the browser's 32-bit WebAssembly)."""
-        index = self.data.argmax(axis=_pick_axis(axis, dim), keepdims=keepdims)
+        index = self.data.argmax(axis=axis, keepdims=keepdims)
         return Tensor._wrap(np.asarray(index, dtype=int64))
 
-    def argmin(self, axis=None, keepdims: bool = False, *, dim=None):
-        index = self.data.argmin(axis=_pick_axis(axis, dim), keepdims=keepdims)
+    @accepts_dim
+    def argmin(self, axis=None, keepdims: bool = False):
+        index = self.data.argmin(axis=axis, keepdims=keepdims)
         return Tensor._wrap(np.asarray(index, dtype=int64))
 
-    def softmax(self, axis: int = -1, *, dim=None):
-        return apply(ops.Softmax, self, axis=_pick_axis(axis if dim is None else None, dim))
+    @accepts_dim
+    def softmax(self, axis: int = -1):
+        return apply(ops.SoftmaxFunction, self, axis=axis)
 
-    def log_softmax(self, axis: int = -1, *, dim=None):
-        return apply(ops.LogSoftmax, self, axis=_pick_axis(axis if dim is None else None, dim))
+    @accepts_dim
+    def log_softmax(self, axis: int = -1):
+        return apply(ops.LogSoftmaxFunction, self, axis=axis)
 
     # ----- shape ------------------------------------------------------------------------
     def reshape(self, *shape):
@@ -418,6 +464,10 @@ class Tensor:
                              f"elements) into {shape}") from None
 
     view = reshape
+
+    def view_as(self, other: Tensor):
+        """Reshape to `other`'s shape, e.g. labels (N,) to predictions (N, 1)."""
+        return self.reshape(other.shape)
 
     def permute(self, *axes):
         axes = _shape_args(axes)
@@ -432,10 +482,11 @@ class Tensor:
         axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
         return self.permute(*axes)
 
-    def squeeze(self, axis=None, *, dim=None):
-        axis = _pick_axis(axis, dim)
+    @accepts_dim
+    def squeeze(self, axis=None):
         return self.reshape(np.squeeze(self.data, axis=axis).shape)
 
+    @accepts_dim
     def unsqueeze(self, axis: int):
         return self.reshape(np.expand_dims(self.data, axis).shape)
 
@@ -462,9 +513,9 @@ class Tensor:
             raise ValueError(f"cannot expand shape {self.shape} to {shape}")
         return apply(ops.Expand, self, shape=target)
 
-    def split(self, split_size_or_sections, axis: int = 0, *, dim=None):
+    @accepts_dim
+    def split(self, split_size_or_sections, axis: int = 0):
         """Cut into pieces along `axis`: chunks of one size (int) or of the sizes listed."""
-        axis = _pick_axis(axis if dim is None else None, dim)
         length = self.shape[axis]
         if isinstance(split_size_or_sections, int):
             sizes = [split_size_or_sections] * (length // split_size_or_sections)
@@ -524,7 +575,7 @@ def _index_key(key):
 
 def matmul(a: Tensor, b: Tensor) -> Tensor:
     """a @ b with PyTorch's rules: 1-d operands are treated as a row / column and dropped after."""
-    a, b = a._pair(b)
+    a, b = a._match_dtypes(b)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError("matmul needs tensors with at least one dimension; use * for scalars")
     if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
@@ -546,14 +597,14 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     return apply(ops.MatMul, a, b)
 
 
-def cat(tensors, axis: int = 0, *, dim=None) -> Tensor:
-    axis = _pick_axis(axis if dim is None else None, dim)
+@accepts_dim
+def cat(tensors, axis: int = 0) -> Tensor:
     tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
     return apply(ops.Cat, *tensors, axis=axis)
 
 
-def stack(tensors, axis: int = 0, *, dim=None) -> Tensor:
-    axis = _pick_axis(axis if dim is None else None, dim)
+@accepts_dim
+def stack(tensors, axis: int = 0) -> Tensor:
     tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
     shapes = {t.shape for t in tensors}
     if len(shapes) > 1:
@@ -561,22 +612,37 @@ def stack(tensors, axis: int = 0, *, dim=None) -> Tensor:
     return apply(ops.Stack, *tensors, axis=axis)
 
 
+def allclose(a, b, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
+    """True if every |a - b| <= atol + rtol * |b|, as `torch.allclose`; shapes must broadcast."""
+    a, b = (np.asarray(t.data if isinstance(t, Tensor) else t) for t in (a, b))
+    try:
+        np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise ValueError(f"allclose: shapes {a.shape} and {b.shape} do not broadcast") from None
+    return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """`torch.flatten`: merge the dims from `start_dim` to `end_dim` into one."""
+    return x.flatten(start_dim, end_dim)
+
+
 def where(condition, a, b) -> Tensor:
     """Elementwise `a if condition else b`; gradients flow to a and b, not the condition."""
     condition = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
     a = a if isinstance(a, Tensor) else Tensor(a)
-    a, b = a._pair(b)
+    a, b = a._match_dtypes(b)
     return apply(ops.Where, a, b, condition=condition.astype(bool))
 
 
 def maximum(a, b) -> Tensor:
     a = a if isinstance(a, Tensor) else Tensor(a)
-    return apply(ops.Maximum, *a._pair(b))
+    return apply(ops.Maximum, *a._match_dtypes(b))
 
 
 def minimum(a, b) -> Tensor:
     a = a if isinstance(a, Tensor) else Tensor(a)
-    return apply(ops.Minimum, *a._pair(b))
+    return apply(ops.Minimum, *a._match_dtypes(b))
 
 
 # ----- creation ---------------------------------------------------------------------------

@@ -38,7 +38,7 @@ def layer_norm(x: Tensor, normalized_shape, weight: Tensor | None = None,
         raise ValueError(f"layer_norm over {normalized_shape} expects input of shape "
                          f"(..., {', '.join(map(str, normalized_shape))}), got {x.shape}")
     params = () if weight is None else (weight, bias)
-    return apply(norm.LayerNorm, x, *params, normalized_ndim=len(normalized_shape), eps=eps)
+    return apply(norm.LayerNormFunction, x, *params, normalized_ndim=len(normalized_shape), eps=eps)
 
 
 class LayerNorm(Module):

@@ -1,5 +1,6 @@
 """Functional forms of the layers, activations and losses: `import tinytorch.nn.functional as F`."""
 
+from tinytorch.core import attention
 from tinytorch.core.activations import (
     gelu,
     leaky_relu,
@@ -10,6 +11,7 @@ from tinytorch.core.activations import (
     softmax,
     tanh,
 )
+from tinytorch.core.embeddings import embedding
 from tinytorch.core.layers import dropout, linear
 from tinytorch.core.losses import (
     binary_cross_entropy,
@@ -18,9 +20,35 @@ from tinytorch.core.losses import (
     mse_loss,
     nll_loss,
 )
+from tinytorch.core.spatial import (
+    adaptive_avg_pool2d,
+    avg_pool2d,
+    batch_norm,
+    conv2d,
+    dropout2d,
+    max_pool2d,
+)
+from tinytorch.core.tensor import Tensor, flatten
+from tinytorch.core.transformer import layer_norm
+
+
+def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask=None,
+                                 dropout_p: float = 0.0, is_causal: bool = False,
+                                 scale: float | None = None) -> Tensor:
+    """PyTorch's signature and result, the attended values (..., L, Ev) only.
+
+    A boolean `attn_mask` is True where a query may attend; a float one is added to the scores;
+    `is_causal` hides later keys (and may be combined with a mask, where PyTorch refuses).
+    The course's `tinytorch.core.attention.scaled_dot_product_attention` is the same computation
+    and also returns the attention weights, which its apps plot.
+    """
+    output, _ = attention.scaled_dot_product_attention(query, key, value, attn_mask, is_causal,
+                                                       dropout_p, scale=scale)
+    return output
 
 __all__ = [
-    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout",
-    "gelu", "leaky_relu", "linear", "log_softmax", "mse_loss", "nll_loss", "relu", "sigmoid",
-    "silu", "softmax", "tanh",
+    "adaptive_avg_pool2d", "avg_pool2d", "batch_norm", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits", "conv2d", "cross_entropy", "dropout", "dropout2d", "embedding",
+    "flatten", "gelu", "layer_norm", "leaky_relu", "linear", "log_softmax", "max_pool2d", "mse_loss",
+    "nll_loss", "relu", "scaled_dot_product_attention", "sigmoid", "silu", "softmax", "tanh",
 ]

@@ -4,39 +4,44 @@ side by side.
 A rule keeps the layers apart: the files here hold only the maths on NumPy arrays; the course
 modules (`tinytorch.core.activations`, `.layers`, `.losses`, ...) hold the user-facing classes
 and functions that apply these ops to tensors. To read how an op is differentiated, read it here.
+
+An op whose name a Module also has (`nn.ReLU`, `nn.Linear`, `nn.LayerNorm`, ...) carries the
+suffix `Function` (`ReLUFunction`, `LinearFunction`), so a bare `ReLU` always means the layer
+you put in a model. Graph nodes print without the suffix, as PyTorch's do: `<ReLUBackward>`.
 """
 
 from tinytorch.core.ops.elementwise import (
-    GELU,
     Abs,
     Add,
     Cast,
     Clip,
     Div,
     Exp,
-    LeakyReLU,
+    GELUFunction,
+    LeakyReLUFunction,
     Log,
     Maximum,
     Minimum,
     Mul,
     Neg,
     Pow,
-    ReLU,
-    Sigmoid,
-    SiLU,
+    ReLUFunction,
+    SigmoidFunction,
+    SiLUFunction,
     Sqrt,
     Sub,
-    Tanh,
+    TanhFunction,
     Where,
 )
 from tinytorch.core.ops.loss import BCE, BCEWithLogits, SoftmaxCrossEntropy
-from tinytorch.core.ops.matmul import Linear, MatMul
+from tinytorch.core.ops.matmul import LinearFunction, MatMul
 from tinytorch.core.ops.movement import Cat, Expand, Index, Permute, Reshape, Stack
-from tinytorch.core.ops.reduce import LogSoftmax, Max, Mean, Softmax, Sum
+from tinytorch.core.ops.reduce import LogSoftmaxFunction, Max, Mean, SoftmaxFunction, Sum
 
 __all__ = [
-    "BCE", "GELU", "Abs", "Add", "BCEWithLogits", "Cast", "Cat", "Clip", "Div", "Exp", "Expand",
-    "Index", "LeakyReLU", "Linear", "Log", "LogSoftmax", "MatMul", "Max", "Maximum", "Mean",
-    "Minimum", "Mul", "Neg", "Permute", "Pow", "ReLU", "Reshape", "SiLU", "Sigmoid", "Softmax",
-    "SoftmaxCrossEntropy", "Sqrt", "Stack", "Sub", "Sum", "Tanh", "Where",
+    "BCE", "Abs", "Add", "BCEWithLogits", "Cast", "Cat", "Clip", "Div", "Exp", "Expand",
+    "GELUFunction", "Index", "LeakyReLUFunction", "LinearFunction", "Log", "LogSoftmaxFunction",
+    "MatMul", "Max", "Maximum", "Mean", "Minimum", "Mul", "Neg", "Permute", "Pow", "ReLUFunction",
+    "Reshape", "SiLUFunction", "SigmoidFunction", "SoftmaxCrossEntropy", "SoftmaxFunction", "Sqrt",
+    "Stack", "Sub", "Sum", "TanhFunction", "Where",
 ]

@@ -89,7 +89,7 @@ class Window:
         return image
 
 
-class Conv2d(Function):
+class Conv2dFunction(Function):
     """Cross-correlation of x (N, C, H, W) with weight (O, C/groups, kh, kw), plus bias (O,).
 
     Options: `window` (a `Window`) and `groups`: channels split into `groups` independent

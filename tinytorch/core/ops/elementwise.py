@@ -166,7 +166,7 @@ class Clip(Function):
         return grad * self.inside
 
 
-class ReLU(Function):
+class ReLUFunction(Function):
     """max(x, 0). Not `x * (x > 0)`: that is -inf * 0 = NaN at x = -inf (e.g. a masked score)."""
 
     def forward(self, x):
@@ -177,7 +177,7 @@ class ReLU(Function):
         return grad * self.positive
 
 
-class LeakyReLU(Function):
+class LeakyReLUFunction(Function):
     def forward(self, x, negative_slope):
         self.slope = np.where(x > 0, x.dtype.type(1), x.dtype.type(negative_slope))
         return x * self.slope
@@ -186,7 +186,7 @@ class LeakyReLU(Function):
         return grad * self.slope
 
 
-class Tanh(Function):
+class TanhFunction(Function):
     def forward(self, x):
         self.out = np.tanh(x)
         return self.out
@@ -200,7 +200,7 @@ def stable_sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 + 0.5 * np.tanh(0.5 * x)
 
 
-class Sigmoid(Function):
+class SigmoidFunction(Function):
     def forward(self, x):
         self.out = stable_sigmoid(x)
         return self.out
@@ -209,7 +209,7 @@ class Sigmoid(Function):
         return grad * self.out * (1 - self.out)
 
 
-class SiLU(Function):
+class SiLUFunction(Function):
     """x * sigmoid(x), also called swish."""
 
     def forward(self, x):
@@ -236,7 +236,7 @@ _INV_SQRT_2 = 1 / math.sqrt(2)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 
 
-class GELU(Function):
+class GELUFunction(Function):
     """x * Phi(x), Phi the standard normal CDF; `approximate='tanh'` is GPT-2's formula."""
 
     def forward(self, x, approximate="none"):

@@ -12,7 +12,7 @@ import numpy as np
 from tinytorch.core.autograd import Function
 
 
-class Embedding(Function):
+class EmbeddingFunction(Function):
     """weight (V, D) indexed by an integer array of any shape (...) gives (..., D)."""
 
     def forward(self, weight, *, indices):

@@ -27,7 +27,7 @@ class MatMul(Function):
         return grad_a, grad_b
 
 
-class Linear(Function):
+class LinearFunction(Function):
     """y = x @ W.T + b, with W of shape (out_features, in_features) as in PyTorch.
 
     x may have any number of leading dims (..., in_features); they are flattened for the

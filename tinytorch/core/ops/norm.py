@@ -33,7 +33,7 @@ def normalize_backward(d_x_hat, x_hat, inv_std, axes: tuple) -> np.ndarray:
     return inv_std * (d_x_hat - mean_g - x_hat * mean_gx)
 
 
-class BatchNorm(Function):
+class BatchNormFunction(Function):
     """Normalise each channel (axis 1) over the batch and any spatial axes; scale and shift.
 
     x: (N, C) or (N, C, L) or (N, C, H, W); weight, bias: (C,) or absent (affine=False).
@@ -76,7 +76,7 @@ class BatchNorm(Function):
         return grad_x, grad_w, grad_b
 
 
-class LayerNorm(Function):
+class LayerNormFunction(Function):
     """Normalise over the last `normalized_ndim` axes of each sample, then scale and shift by
     weight and bias of those axes' shape (or neither). Same in training and evaluation:
     each sample's statistics are its own, so there is no running estimate.

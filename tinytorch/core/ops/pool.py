@@ -15,7 +15,7 @@ from tinytorch.core.autograd import Function
 from tinytorch.core.kernels import matmul
 
 
-class MaxPool2d(Function):
+class MaxPool2dFunction(Function):
     """Largest value in each window; padding counts as -infinity, so it is never chosen.
 
     The gradient goes to one element per window, the first maximum in row-major order, as in
@@ -53,7 +53,7 @@ class MaxPool2d(Function):
         return winner
 
 
-class AvgPool2d(Function):
+class AvgPool2dFunction(Function):
     """Mean of each window. Padding counts as zeros in the mean (PyTorch's default,
     count_include_pad=True), so every window divides by kh * kw."""
 
@@ -84,7 +84,7 @@ def adaptive_pool_matrix(size: int, out_size: int, dtype) -> np.ndarray:
     return (inside / (ends - starts)[:, None]).astype(dtype)
 
 
-class AdaptiveAvgPool2d(Function):
+class AdaptiveAvgPool2dFunction(Function):
     """Average (N, C, H, W) down to (N, C, *output_size), whatever H and W are."""
 
     def forward(self, x, *, output_size):

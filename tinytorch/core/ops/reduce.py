@@ -55,7 +55,7 @@ class Max(Function):
         return grad.reshape(self.kept) * self.share
 
 
-class Softmax(Function):
+class SoftmaxFunction(Function):
     """exp(x) / sum exp(x) along `axis`, shifted by the max so exp never overflows."""
 
     def forward(self, x, axis=-1):
@@ -68,7 +68,7 @@ class Softmax(Function):
         return y * (grad - (grad * y).sum(axis=self.axis, keepdims=True))
 
 
-class LogSoftmax(Function):
+class LogSoftmaxFunction(Function):
     """x - logsumexp(x) along `axis`, computed stably; the log of a softmax without its underflow."""
 
     def forward(self, x, axis=-1):

@@ -1,6 +1,6 @@
 """Module 02 exercises: an activation's forward and backward pair, and a softmax that never
 overflows. Both are written on NumPy arrays, exactly as tinytorch's own ops are
-(`tinytorch.core.ops.elementwise.Sigmoid`, `tinytorch.core.ops.reduce.Softmax`)."""
+(`tinytorch.core.ops.elementwise.SigmoidFunction`, `tinytorch.core.ops.reduce.SoftmaxFunction`)."""
 
 import numpy as np
 
