@@ -10,6 +10,7 @@ While a `profile` is active, every op (each `Function` run through `tensor.apply
 backward step of the engine) is timed and recorded with its exact FLOPs (`tinytorch.perf.flops`),
 the bytes it read and wrote, its shapes, and the module whose forward ran it. The hooks are one
 list test in the engine and in `Module.__call__`: with no profile active they cost nothing.
+One profile is active at a time, and it sees the ops of every thread.
 
 The other measurements a learner needs sit beside it: `count_parameters`, `count_flops` (one
 forward pass), `memory_report` (parameters, gradients, optimizer state and the activations the
@@ -21,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -66,7 +67,6 @@ class Row:
     flops: int = 0
     unknown_flops: int = 0  # calls of ops without a FLOP rule
     bytes: int = 0
-    shapes: set = field(default_factory=set)
 
     @property
     def gflops_per_second(self) -> float:
@@ -178,7 +178,6 @@ class profile:  # noqa: N801 - a context manager named like torch.profiler.profi
                 row.calls += 1
                 row.seconds += e.duration
                 row.bytes += e.bytes_read + e.bytes_written
-                row.shapes.add(e.output_shapes)
                 if e.flops is None:
                     row.unknown_flops += 1
                 else:
