@@ -36,8 +36,11 @@ sys.path.insert(0, "/repo")
 if pytest_args and pytest_args[0].endswith(".py"):
     import runpy
     sys.argv = list(pytest_args)
-    runpy.run_path(pytest_args[0], run_name="__main__")
-    exit_code = 0
+    try:
+        runpy.run_path(pytest_args[0], run_name="__main__")
+        exit_code = 0
+    except SystemExit as done:  # sys.exit() must end the script, not crash Node
+        exit_code = done.code if isinstance(done.code, int) else int(done.code is not None)
 else:
     import pytest
     exit_code = pytest.main(["-p", "no:cacheprovider", *pytest_args])
