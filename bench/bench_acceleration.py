@@ -43,10 +43,11 @@ from tinytorch.perf.acceleration import (
 )
 
 BUDGET = 2.0
+FIGURES: dict[str, float] = {}  # every ratio printed, by its label: what run() returns
 
 
 def ratio_line(label: str, fast: str, slow: str, timings: dict, target: float | None = None) -> float:
-    """Print slow/fast as a speed-up with its interval; return the speed-up."""
+    """Print slow/fast as a speed-up with its interval, record it in FIGURES, return it."""
     c = compare(timings[slow], timings[fast])
     low, high = c.ci
     met = target is not None and c.ratio >= target
@@ -55,6 +56,7 @@ def ratio_line(label: str, fast: str, slow: str, timings: dict, target: float | 
     print(f"  {label:<58} {c.ratio:8.2f}x [{low:.2f}, {high:.2f}]  "
           f"({timings[fast].median * 1e3:.3f} ms vs {timings[slow].median * 1e3:.3f} ms)"
           f"{verdict}{significance}")
+    FIGURES[label] = c.ratio
     return c.ratio
 
 
@@ -188,16 +190,17 @@ def batch_throughput(rng):
         t = measure_interleaved(systems, items=items, time_budget=2 * BUDGET)
     base = t["batch 1"].throughput
     for name, m in t.items():
+        FIGURES[f"MLP 784-256-10 forward, {name}: throughput / batch 1"] = m.throughput / base
         print(f"  {name:<10} {m.throughput:12.0f} samples/s  {m.throughput / base:7.1f}x batch 1  "
               f"({m.median * 1e3:.3f} ms per batch)")
 
 
-def main():
+def run(budget: float = 2.0) -> dict[str, float]:
+    """Run every section, printing as it goes; return the ratios by label (for
+    bench/bench_optimization.py, which prints every target of issue 11 from one run)."""
     global BUDGET
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--budget", type=float, default=2.0, help="seconds per interleaved group")
-    args = parser.parse_args()
-    BUDGET = args.budget
+    BUDGET = budget
+    FIGURES.clear()
     try:
         import torch
 
@@ -219,6 +222,13 @@ def main():
     buffer_reuse(rng)
     batch_throughput(rng)
     print(f"load average after: {os.getloadavg()[0]:.1f}")
+    return dict(FIGURES)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--budget", type=float, default=2.0, help="seconds per interleaved group")
+    run(parser.parse_args().budget)
 
 
 if __name__ == "__main__":

@@ -26,8 +26,12 @@ NUMPY_WHEEL = "numpy-2.4.3-cp314-cp314-pyemscripten_2026_0_wasm32.whl"
 def measure_inside(budget: float) -> None:
     from tinytorch.bench import compare, measure_interleaved, system_info
     from tinytorch.perf.acceleration import matmul_blocked, matmul_loops
+    from tinytorch.perf.roofline import Roofline
 
     print(f"system: {system_info()}")
+    roof = Roofline.measure(matmul_size=256)
+    print(f"roofline in Pyodide: matmul (einsum kernel, 256^3) {roof.peak_gflops:.2f} GFLOP/s, copy "
+          f"bandwidth {roof.bandwidth_gbs:.2f} GB/s, ridge point {roof.ridge_point:.2f} FLOP/B")
     rng = np.random.default_rng(0)
 
     def line(label, fast, slow, t):
