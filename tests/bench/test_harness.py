@@ -4,7 +4,7 @@ distribution of the timings is known."""
 import numpy as np
 import pytest
 
-from tinytorch.bench.harness import Measurement, compare, measure, measure_interleaved
+from tinytorch.bench.harness import Comparison, Measurement, compare, measure, measure_interleaved
 
 
 class SyntheticClock:
@@ -115,3 +115,21 @@ def test_bad_arguments_are_named():
         measure_interleaved({})
     with pytest.raises(ValueError, match="alpha"):
         compare(Measurement.from_times([1.0, 2.0]), Measurement.from_times([1.0, 2.0]), alpha=5)
+
+
+def test_compare_is_fooled_by_identical_systems_at_most_its_level():
+    rng = np.random.default_rng(5)
+    trials, alpha = 200, 0.05
+    fooled = 0
+    for t in range(trials):
+        a = Measurement.from_times(rng.lognormal(np.log(1e-3), 0.3, 30))
+        b = Measurement.from_times(rng.lognormal(np.log(1e-3), 0.3, 30))
+        fooled += compare(a, b, alpha=alpha, permutations=500, seed=t).significant
+    assert fooled / trials <= alpha + 2.5 * np.sqrt(alpha * (1 - alpha) / trials)
+
+
+def test_a_verdict_never_contradicts_its_interval():
+    m = Measurement.from_times([1.0, 2.0])
+    assert not Comparison(m, m, 1.2, (0.9, 1.5), p_value=0.01, alpha=0.05).significant
+    assert Comparison(m, m, 1.2, (1.1, 1.5), p_value=0.01, alpha=0.05).significant
+    assert not Comparison(m, m, 1.2, (1.1, 1.5), p_value=0.2, alpha=0.05).significant
