@@ -73,3 +73,15 @@ def test_permutation_p_value_is_never_zero_and_checks_its_input():
         permutation_test([1.0], [1.0, 2.0])
     with pytest.raises(ValueError, match="confidence"):
         bootstrap_median_ci([1.0, 2.0], confidence=95)
+
+
+def test_large_samples_are_resampled_in_bounded_blocks(monkeypatch):
+    from tinytorch.bench import stats
+
+    rng = np.random.default_rng(6)
+    a, b = timings(rng, 500), timings(rng, 500, 1.2)
+    whole = (bootstrap_median_ci(a), permutation_test(a, b, 300))
+    monkeypatch.setattr(stats, "_CHUNK_ELEMENTS", 7_000)  # 14 resamples of 500 per block
+    blocked = (bootstrap_median_ci(a), permutation_test(a, b, 300))
+    assert blocked[1] < 0.05 and whole[1] < 0.05
+    assert blocked[0] == pytest.approx(whole[0], rel=0.02)

@@ -44,10 +44,21 @@ def _check_confidence(confidence: float) -> None:
         raise ValueError(f"confidence must be in (0, 1), got {confidence}")
 
 
+_CHUNK_ELEMENTS = 2_000_000  # resamples are drawn in blocks of this many values: 16 MB each
+
+
+def _chunks(total: int, row_length: int):
+    """Row counts that split `total` rows of `row_length` into blocks of bounded memory, so
+    10,000 timings resampled 2,000 times do not need 160 MB at once (the browser has ~2 GB)."""
+    rows = max(1, _CHUNK_ELEMENTS // max(row_length, 1))
+    for start in range(0, total, rows):
+        yield min(rows, total - start)
+
+
 def _resampled_medians(a: np.ndarray, resamples: int, rng: np.random.Generator) -> np.ndarray:
-    """Median of each of `resamples` bootstrap resamples of `a`, in one vectorised pass."""
-    picks = rng.integers(0, a.size, size=(resamples, a.size))
-    return np.median(a[picks], axis=1)
+    """Median of each of `resamples` bootstrap resamples of `a`, vectorised block by block."""
+    return np.concatenate([np.median(a[rng.integers(0, a.size, size=(rows, a.size))], axis=1)
+                           for rows in _chunks(resamples, a.size)])
 
 
 def bootstrap_median_ci(values, confidence: float = 0.95, resamples: int = 2000,
@@ -88,8 +99,12 @@ def permutation_test(a, b, permutations: int = 2000, seed: int = 0) -> float:
     pooled = np.concatenate([x, y])
     observed = abs(np.median(x) - np.median(y))
     rng = np.random.default_rng(seed)
-    shuffled = rng.permuted(np.broadcast_to(pooled, (permutations, pooled.size)), axis=1)
-    diffs = np.abs(np.median(shuffled[:, :x.size], axis=1) - np.median(shuffled[:, x.size:], axis=1))
+    diffs = []
+    for rows in _chunks(permutations, pooled.size):
+        shuffled = rng.permuted(np.broadcast_to(pooled, (rows, pooled.size)), axis=1)
+        diffs.append(np.abs(np.median(shuffled[:, :x.size], axis=1)
+                            - np.median(shuffled[:, x.size:], axis=1)))
+    diffs = np.concatenate(diffs)
     # A tolerance for ties: shuffles equal to the observed split must count as "as extreme".
     extreme = np.count_nonzero(diffs >= observed - 1e-12 * max(1.0, abs(observed)))
     return float((1 + extreme) / (1 + permutations))
