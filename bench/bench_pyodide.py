@@ -25,6 +25,7 @@ NUMPY_WHEEL = "numpy-2.4.3-cp314-cp314-pyemscripten_2026_0_wasm32.whl"
 
 def measure_inside(budget: float) -> None:
     from tinytorch.bench import compare, measure_interleaved, system_info
+    from tinytorch.core.kernels import matmul_einsum
     from tinytorch.perf.acceleration import matmul_blocked, matmul_loops
     from tinytorch.perf.roofline import Roofline
 
@@ -61,6 +62,14 @@ def measure_inside(budget: float) -> None:
     t = measure_interleaved(systems, time_budget=2 * budget)
     for k in (16, 32, 64, 128):
         line(f"tile {k}: blocked / @", "@", f"tile {k}", t)
+
+    print("Blocked einsum 256x256x256 float32: tile vs one einsum (ratio = blocked / einsum)")
+    systems = {"einsum": lambda: matmul_einsum(a, b)}
+    systems.update({f"tile {k}": lambda k=k: matmul_blocked(a, b, k, kernel=matmul_einsum)
+                    for k in (32, 64, 128)})
+    t = measure_interleaved(systems, time_budget=2 * budget)
+    for k in (32, 64, 128):
+        line(f"tile {k}: blocked einsum / einsum", "einsum", f"tile {k}", t)
 
     print("float64 vs float32 einsum matmul 256 (ratio = float64 / float32)")
     a64, b64 = a.astype(np.float64), b.astype(np.float64)

@@ -71,6 +71,8 @@ def test_tile_size_changes_the_work_order_not_the_result():
     by_8, by_64 = matmul_blocked(a, b, 8), matmul_blocked(a, b, 64)
     assert not np.array_equal(by_8, by_64)
     np.testing.assert_allclose(by_8, by_64, rtol=1e-4, atol=1e-4)
+    from tinytorch.core.kernels import matmul_einsum
+    np.testing.assert_allclose(matmul_blocked(a, b, 16, kernel=matmul_einsum), a @ b, rtol=1e-4, atol=1e-4)
     with pytest.raises(ValueError, match="tile"):
         matmul_blocked(a, b, 0)
 

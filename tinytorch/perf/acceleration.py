@@ -120,14 +120,16 @@ def conv2d_im2col(x: np.ndarray, weight: np.ndarray, stride: int = 1, padding: i
 
 # ----- blocked matmul -----------------------------------------------------------------------------
 
-def matmul_blocked(a: np.ndarray, b: np.ndarray, tile: int, order: list | None = None) -> np.ndarray:
+def matmul_blocked(a: np.ndarray, b: np.ndarray, tile: int, order: list | None = None,
+                   kernel=np.matmul) -> np.ndarray:
     """(n, k) @ (k, m) computed tile x tile block by block: out[I, J] += a[I, P] @ b[P, J] for
     every block row I, block of the shared dimension P and block column J, in that order.
 
     The tile size decides how the work is split and in which order the partial sums are
     added, so results differ from `a @ b` in the last bits of rounding (they agree to
     rounding, and exactly for integer-valued inputs). `order`, if given, receives the
-    (I, P, J) block coordinates in the order they were computed.
+    (I, P, J) block coordinates in the order they were computed. `kernel` multiplies two
+    blocks (`np.matmul` by default; `tinytorch.core.kernels.matmul_einsum` to tile einsum).
     """
     _check_matmul(a, b)
     if tile < 1:
@@ -138,7 +140,7 @@ def matmul_blocked(a: np.ndarray, b: np.ndarray, tile: int, order: list | None =
         for p in range(0, k, tile):
             a_block = a[i:i + tile, p:p + tile]
             for j in range(0, m, tile):
-                out[i:i + tile, j:j + tile] += a_block @ b[p:p + tile, j:j + tile]
+                out[i:i + tile, j:j + tile] += kernel(a_block, b[p:p + tile, j:j + tile])
                 if order is not None:
                     order.append((i // tile, p // tile, j // tile))
     return out
