@@ -57,6 +57,8 @@ def measure_inside(budget: float) -> None:
 
     print("Blocked matmul 256x256x256 float32 without BLAS: tile vs one a @ b (ratio = blocked / @)")
     a, b = rng.standard_normal((2, 256, 256)).astype(np.float32)
+    for k in (16, 32, 64, 128):
+        np.testing.assert_allclose(matmul_blocked(a, b, k), a @ b, rtol=1e-3, atol=1e-3)
     systems = {"@": lambda: a @ b}
     systems.update({f"tile {k}": lambda k=k: matmul_blocked(a, b, k) for k in (16, 32, 64, 128)})
     t = measure_interleaved(systems, time_budget=2 * budget)
