@@ -1,7 +1,10 @@
 // Run pytest inside Pyodide (Python compiled to WebAssembly, as in the browser) under Node.js.
 //
 //   node run_in_pyodide.mjs REPO_DIR WHEEL [WHEEL ...] -- [pytest args]
+//   node run_in_pyodide.mjs REPO_DIR WHEEL [WHEEL ...] -- SCRIPT.py [script args]
 //
+// The second form runs a Python script instead of pytest (bench/bench_pyodide.py measures
+// the browser's NumPy this way).
 // The wheels (numpy's wasm wheel, pytest and its pure-Python dependencies) are unpacked into
 // site-packages; REPO_DIR is mounted at /repo, so the tests import the working tree's tinytorch.
 // Exits with pytest's exit code.
@@ -30,8 +33,17 @@ const code = await pyodide.runPythonAsync(`
 import os, sys
 os.chdir("/repo")
 sys.path.insert(0, "/repo")
-import pytest
-exit_code = pytest.main(["-p", "no:cacheprovider", *pytest_args])
+if pytest_args and pytest_args[0].endswith(".py"):
+    import runpy
+    sys.argv = list(pytest_args)
+    try:
+        runpy.run_path(pytest_args[0], run_name="__main__")
+        exit_code = 0
+    except SystemExit as done:  # sys.exit() must end the script, not crash Node
+        exit_code = done.code if isinstance(done.code, int) else int(done.code is not None)
+else:
+    import pytest
+    exit_code = pytest.main(["-p", "no:cacheprovider", *pytest_args])
 int(exit_code)
 `);
 // exitCode, not exit(): writes to a pipe are asynchronous in Node and exit() would cut them off.

@@ -1,6 +1,7 @@
-"""The core test suite, run again inside Pyodide under Node.js: the Python (3.14) and NumPy
-(2.4.3, no BLAS) that the course site runs in the browser, with tinytorch's einsum matmul
-kernel active. What passes natively but not there would break the course in the browser.
+"""The core suite and the optimization tier's (tests/perf, tests/bench), run again inside
+Pyodide under Node.js: the Python (3.14) and NumPy (2.4.3, no BLAS) that the course site runs
+in the browser, with tinytorch's einsum matmul kernel active. What passes natively but not
+there would break the course in the browser.
 
 Needs Node.js, the npm package `pyodide` (installed here on first run from the npm registry),
 pytest's wheels (downloaded from PyPI) and numpy's wasm wheel, which no registry reachable
@@ -49,7 +50,10 @@ def pure_wheels() -> list[Path]:
     return sorted(target.glob("*.whl"))
 
 
-def test_core_suite_passes_inside_pyodide():
+SUITES = ["tests/core", "tests/perf", "tests/bench"]
+
+
+def test_core_and_optimization_suites_pass_inside_pyodide():
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.skip("Node.js and npm are needed to run Pyodide outside a browser")
     numpy_wheel = wheels_dir() / NUMPY_WHEEL
@@ -60,7 +64,7 @@ def test_core_suite_passes_inside_pyodide():
     wheels = [str(numpy_wheel), *map(str, pure_wheels())]
     done = subprocess.run(
         ["node", str(HERE / "run_in_pyodide.mjs"), str(REPO), *wheels, "--",
-         "tests/core", "-m", "not slow"],
+         *SUITES, "-m", "not slow"],
         cwd=HERE, capture_output=True, text=True, timeout=1800)
     tail = done.stdout[-3000:] + done.stderr[-2000:]
     assert done.returncode == 0, tail

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from tinytorch.core import autograd
 from tinytorch.core.tensor import Tensor
 
 
@@ -58,6 +59,9 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
+        if autograd.profilers:  # attribute the ops to this module (tinytorch.perf.profiling)
+            with autograd.profilers[0].module_scope(self):
+                return self.forward(*args, **kwargs)
         return self.forward(*args, **kwargs)
 
     # ----- walking the tree -------------------------------------------------------------

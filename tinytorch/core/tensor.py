@@ -56,9 +56,12 @@ def _to_array(data, dtype=None) -> np.ndarray:
 def apply(op: type[autograd.Function], *inputs: Tensor, **options) -> Tensor:
     """Run `op` forward on the inputs' arrays; record it in the graph if a gradient is wanted."""
     ctx = op(*inputs)
+    arrays = [t.data for t in inputs]
+    out = autograd.profilers[0].run(ctx, "forward", arrays, options) if autograd.profilers else \
+        ctx.forward(*arrays, **options)
     # NumPy returns a scalar (np.float64), not a 0-d array, from arithmetic on 0-d arrays; a
     # tensor must hold an array, which can be written in place (gradcheck, optimizers, x[...] =).
-    out = np.asarray(ctx.forward(*[t.data for t in inputs], **options))
+    out = np.asarray(out)
     if autograd.is_anomaly_enabled():
         autograd.check_forward(ctx, out)
     result = Tensor._wrap(out)
