@@ -115,7 +115,7 @@ def conv2d_direct(x: np.ndarray, weight: np.ndarray, stride: int = 1, padding: i
 def conv2d_im2col(x: np.ndarray, weight: np.ndarray, stride: int = 1, padding: int = 0) -> np.ndarray:
     """im2col then one matrix product: tinytorch's own convolution forward."""
     _check_conv(x, weight)
-    return ops.conv.Conv2d().forward(x, weight, window=_conv_window(weight, stride, padding), groups=1)
+    return ops.conv.Conv2dFunction().forward(x, weight, window=_conv_window(weight, stride, padding), groups=1)
 
 
 # ----- blocked matmul -----------------------------------------------------------------------------
@@ -165,7 +165,7 @@ def gelu_unfused(x: Tensor) -> Tensor:
 
 def layer_norm_unfused(x: Tensor, weight: Tensor, bias: Tensor, eps: float = 1e-5) -> Tensor:
     """LayerNorm over the last axis from mean, subtract, square, mean, add, sqrt, divide,
-    scale and shift: about ten nodes where `ops.LayerNorm` is one."""
+    scale and shift: about ten nodes where `ops.LayerNormFunction` is one."""
     mean = x.mean(axis=-1, keepdims=True)
     centred = x - mean
     var = (centred * centred).mean(axis=-1, keepdims=True)

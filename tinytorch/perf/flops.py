@@ -63,12 +63,12 @@ def _per_element(forward: int, *backward: int):
 register_flops(ops.Add)(_per_element(1, 0, 0))
 register_flops(ops.Sub)(_per_element(1, 0, 1))
 register_flops(ops.Mul)(_per_element(1, 1, 1))
-register_flops(ops.Neg, ops.Exp, ops.Log, ops.Abs, ops.ReLU)(_per_element(1, 1))
+register_flops(ops.Neg, ops.Exp, ops.Log, ops.Abs, ops.ReLUFunction)(_per_element(1, 1))
 register_flops(ops.Sqrt)(_per_element(1, 2))        # grad / (2 out)
-register_flops(ops.Tanh)(_per_element(1, 3))        # grad (1 - out out)
-register_flops(ops.LeakyReLU)(_per_element(2, 1))   # slope = where(x > 0, ...); x * slope
-register_flops(ops.Sigmoid)(_per_element(4, 3))     # 0.5 + 0.5 tanh(0.5 x); grad out (1 - out)
-register_flops(ops.SiLU)(_per_element(5, 5))        # sigmoid, * x; grad s (1 + x (1 - s))
+register_flops(ops.TanhFunction)(_per_element(1, 3))        # grad (1 - out out)
+register_flops(ops.LeakyReLUFunction)(_per_element(2, 1))   # slope = where(x > 0, ...); x * slope
+register_flops(ops.SigmoidFunction)(_per_element(4, 3))     # 0.5 + 0.5 tanh(0.5 x); grad out (1 - out)
+register_flops(ops.SiLUFunction)(_per_element(5, 5))        # sigmoid, * x; grad s (1 + x (1 - s))
 register_flops(ops.Where, ops.Cast, ops.Reshape, ops.Permute, ops.Expand, ops.Cat,
                ops.Stack)(lambda inputs, out, options, need: (0, 0))
 
@@ -97,7 +97,7 @@ def _clip(inputs, out, options, need):
     return 3 * bounds * out.size, out.size  # per bound: compare, and, clamp; grad * inside
 
 
-@register_flops(ops.GELU)
+@register_flops(ops.GELUFunction)
 def _gelu(inputs, out, options, need):
     n = out.size
     if options.get("approximate", "none") == "tanh":
@@ -128,13 +128,13 @@ def _max(inputs, out, options, need):
     return 4 * n - 2 * o, n
 
 
-@register_flops(ops.Softmax)
+@register_flops(ops.SoftmaxFunction)
 def _softmax(inputs, out, options, need):
     n, rows = out.size, _rows(inputs[0], options.get("axis", -1))
     return 5 * n - 2 * rows, 4 * n - rows  # max, subtract, exp, sum, divide
 
 
-@register_flops(ops.LogSoftmax)
+@register_flops(ops.LogSoftmaxFunction)
 def _log_softmax(inputs, out, options, need):
     n, rows = out.size, _rows(inputs[0], options.get("axis", -1))
     return 5 * n - rows, 4 * n - rows  # max, subtract, exp, sum, log per row, subtract
@@ -148,7 +148,7 @@ def _matmul(inputs, out, options, need):
     return product, product * (need[0] + need[1])
 
 
-@register_flops(ops.Linear)
+@register_flops(ops.LinearFunction)
 def _linear(inputs, out, options, need):
     x, weight, *bias = inputs
     rows, (features_out, features_in) = x.size // x.shape[-1], weight.shape
@@ -158,7 +158,7 @@ def _linear(inputs, out, options, need):
     return forward, backward
 
 
-@register_flops(conv.Conv2d)
+@register_flops(conv.Conv2dFunction)
 def _conv2d(inputs, out, options, need):
     x, weight, *bias = inputs
     taps = int(np.prod(weight.shape[1:]))  # C/groups * kh * kw multiply-adds per output
@@ -190,7 +190,7 @@ def _normalize(n: int, groups: int) -> int:
     return 5 * n + 3 * groups
 
 
-@register_flops(norm.LayerNorm)
+@register_flops(norm.LayerNormFunction)
 def _layer_norm(inputs, out, options, need):
     x, *params = inputs
     n = x.size
@@ -203,7 +203,7 @@ def _layer_norm(inputs, out, options, need):
     return forward, backward
 
 
-@register_flops(norm.BatchNorm)
+@register_flops(norm.BatchNormFunction)
 def _batch_norm(inputs, out, options, need):
     x, *params = inputs
     n, channels = x.size, x.shape[1]
@@ -223,19 +223,19 @@ def _batch_norm(inputs, out, options, need):
 
 # ----- pooling -------------------------------------------------------------------------------
 
-@register_flops(pool.MaxPool2d)
+@register_flops(pool.MaxPool2dFunction)
 def _max_pool(inputs, out, options, need):
     taps = int(np.prod(options["window"].kernel))
     return (taps - 1) * out.size, 4 * taps * out.size  # winner search, masks, fold
 
 
-@register_flops(pool.AvgPool2d)
+@register_flops(pool.AvgPool2dFunction)
 def _avg_pool(inputs, out, options, need):
     taps = int(np.prod(options["window"].kernel))
     return taps * out.size, (taps + 1) * out.size
 
 
-@register_flops(pool.AdaptiveAvgPool2d)
+@register_flops(pool.AdaptiveAvgPool2dFunction)
 def _adaptive_avg_pool(inputs, out, options, need):
     (h, w), (oh, ow) = inputs[0].shape[2:], out.shape[2:]
     images = out.size // (oh * ow)
@@ -250,7 +250,7 @@ def _index(inputs, out, options, need):
     return 0, (0 if basic else out.size)  # np.add.at adds each picked gradient
 
 
-@register_flops(embedding.Embedding)
+@register_flops(embedding.EmbeddingFunction)
 def _embedding(inputs, out, options, need):
     ids = options["indices"].reshape(-1)
     repeats = ids.size - np.unique(ids).size  # reduceat adds each repeated row into its run
