@@ -115,7 +115,8 @@ def conv2d_direct(x: np.ndarray, weight: np.ndarray, stride: int = 1, padding: i
 def conv2d_im2col(x: np.ndarray, weight: np.ndarray, stride: int = 1, padding: int = 0) -> np.ndarray:
     """im2col then one matrix product: tinytorch's own convolution forward."""
     _check_conv(x, weight)
-    return ops.conv.Conv2dFunction().forward(x, weight, window=_conv_window(weight, stride, padding), groups=1)
+    window = _conv_window(weight, stride, padding)
+    return ops.conv.Conv2dFunction().forward(x, weight, window=window, groups=1)
 
 
 # ----- blocked matmul -----------------------------------------------------------------------------
