@@ -7,7 +7,7 @@
     5. merge the exports around one shared assets/       wasm.assets
     6. --self-host: vendor runtime + wheels + lock file  wasm.resolve, wasm.mirror
     7. point pages at the site's Pyodide; check pins     wasm.page
-    8. copy datasets                                     wasm.data
+    8. datasets: copied from the mirror, or fetched      wasm.data
     9. landing page, embed page, site.json, _headers     wasm.landing
 
 The site is assembled in `<out>.partial` and swapped into place at the end, so a failed build
@@ -28,7 +28,7 @@ from pathlib import Path
 from wasm import landing, script_header
 from wasm.apps import App, discover
 from wasm.assets import SiteMerger
-from wasm.data import copy_datasets
+from wasm.data import provide_datasets
 from wasm.export import VIEWS, export_notebook, require_tools
 from wasm.imports import imports_by_module
 from wasm.mirror import build_mirror, missing_report
@@ -124,10 +124,8 @@ def _build_into(partial, opts, report, apps, marimo_version, pyodide_version, lo
             log(f"self-hosted: Pyodide runtime and wheels in {opts.out.name}/pyodide/")
         report.problems += _pin_problems(pages, lock_file, partial)
         with _timed(report.seconds, "data"):
-            data = copy_datasets(opts.data_source, partial / "data", opts.datasets)
-        if data.absent:
-            where = opts.data_source or "nowhere: TINYTORCH_DATA / --data-source is not set"
-            report.notes.append(f"datasets not copied (not found in {where}): {', '.join(data.absent)}")
+            data = provide_datasets(opts.data_source, partial / "data", opts.datasets, log)
+        report.notes += data.notes
         info = {
             "marimo": marimo_version,
             "Pyodide": pyodide_version,
