@@ -200,12 +200,18 @@ def http_get(url: str, max_bytes: int | None = None, total_seconds: float | None
         if max_bytes is not None and total > max_bytes:
             raise OSError(f"the server offers {total:,} bytes, more than any copy of this file can be "
                           f"({max_bytes:,})")
-        chunks, received = [], 0
+        chunks, received, shown = [], 0, -1
+
+        def progress(end=""):
+            of_total = f" of {total / 1e6:.1f} MB ({100 * received // total}%)" if total else " MB"
+            print(f"\rdownloading {url}: {received / 1e6:.1f}{of_total}", end=end, file=sys.stderr)
+
         while chunk := response.read1(1 << 20):
             chunks.append(chunk)
             received += len(chunk)
-            of_total = f" of {total / 1e6:.1f} MB ({100 * received // total}%)" if total else " MB"
-            print(f"\rdownloading {url}: {received / 1e6:.1f}{of_total}", end="", file=sys.stderr)
+            if received >> 20 != shown:  # once per MB: read1's pieces are often small
+                shown = received >> 20
+                progress()
             if max_bytes is not None and received > max_bytes:
                 raise OSError(f"the server sent more than {max_bytes:,} bytes, more than any copy of "
                               "this file can be")
@@ -213,7 +219,7 @@ def http_get(url: str, max_bytes: int | None = None, total_seconds: float | None
                 raise TimeoutError(f"the download took longer than {total_seconds:g} s in all "
                                    f"({received:,} bytes received); try again on a faster connection, "
                                    f"or download the file yourself into {MIRROR_ENV}")
-        print(file=sys.stderr)
+        progress(end="\n")
     if total and received != total:
         raise OSError(f"the connection closed after {received:,} of {total:,} bytes")
     return b"".join(chunks)
