@@ -7,7 +7,8 @@
 
 Options with environment defaults:
     --wheels-dir DIR   wheels no index has (numpy's wasm wheel); TINYTORCH_WHEELS, ~/.cache/tinytorch-wheels
-    --data-source DIR  dataset mirror to copy from; TINYTORCH_DATA (unset: no datasets)
+    --data-source DIR  dataset mirror to copy from; TINYTORCH_DATA (unset: fetched as tinytorch.datasets
+                       does: its cache, else downloaded from upstream and checked; wasm/data.py)
     --data LIST        datasets to copy: default (all but cifar-10) | all | none | mnist,text,...
     --cache-dir DIR    npm/PyPI downloads reused between builds; TINYTORCH_SITE_CACHE, ~/.cache/tinytorch-site
 

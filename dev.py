@@ -43,7 +43,8 @@ def ensure_env(extras: str) -> None:
 
 def course_env() -> dict:
     """The virtual environment's tools first on PATH (marimo's export calls `uv`), and the
-    dataset loaders pointed at ../shared/data when it is there (as in CI)."""
+    dataset loaders pointed at ../shared/data when it is there (as in CI); without it the site
+    build and the loaders download the datasets on first use (README, "Two commands")."""
     env = dict(os.environ)
     env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
     if "TINYTORCH_DATA" not in env and SHARED_DATA.is_dir():
