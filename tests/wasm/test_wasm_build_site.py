@@ -1,8 +1,20 @@
 """build_site.py's command line: serving refuses what it cannot serve, in one line saying why."""
 
 import socket
+from http.server import ThreadingHTTPServer
+
+import pytest
 
 import build_site
+
+
+@pytest.fixture(autouse=True)
+def never_serve_forever(monkeypatch):
+    """Serving would block the test: a server that starts fails it instead."""
+    def refuse(self, *args):
+        raise AssertionError(f"started serving on port {self.server_address[1]}")
+
+    monkeypatch.setattr(ThreadingHTTPServer, "serve_forever", refuse)
 
 
 def test_serve_only_refuses_a_missing_folder(tmp_path, capsys):
