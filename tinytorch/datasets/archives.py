@@ -40,7 +40,8 @@ def download_limit(path: str, file: DatasetFile) -> int:
 
 def unpack(path: str, raw: bytes, where: str, file: DatasetFile,
            enforce_size: bool = True) -> dict[str, bytes | memoryview]:
-    """The content members of the dataset file `path` (mirror layout), given its bytes `raw`.
+    """The content members of the dataset file `path` (mirror layout, `.gz` or `.tar.gz`), given
+    its bytes `raw`.
 
     `where` (the local path or URL the bytes came from) names the file in error messages.
     With `enforce_size`, decompressing stops with CorruptFileError as soon as the output passes
@@ -50,11 +51,9 @@ def unpack(path: str, raw: bytes, where: str, file: DatasetFile,
     limit = content_limit(path, file) if enforce_size else None
     if name.endswith(".tar.gz"):
         return untar(gunzip(raw, where, limit=limit), where)
-    if name.endswith(".gz"):
-        member = name.removesuffix(".gz")
-        expected = file.contents.get(member)
-        return {member: gunzip(raw, where, expected.size if expected else None, limit)}
-    return {name: raw}
+    member = name.removesuffix(".gz")  # every other catalog file is one gzipped file
+    expected = file.contents.get(member)
+    return {member: gunzip(raw, where, expected.size if expected else None, limit)}
 
 
 def gunzip(raw: bytes, where: str, expected_size: int | None = None, limit: int | None = None) -> bytes:
