@@ -259,6 +259,7 @@ def _remove_own(folder: Path) -> None:
 def _swap(partial: Path, out: Path) -> None:
     old = out.with_name(out.name + ".old")
     _remove_own(old)
+    (partial / BUILD_MARKER).unlink()  # the finished site is marked by its MARKER, which it holds
     if out.exists():
         out.rename(old)
     partial.rename(out)

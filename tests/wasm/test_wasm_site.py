@@ -136,9 +136,11 @@ def test_refuses_to_delete_a_partial_or_old_folder_it_did_not_make(tmp_path, sib
 
 def test_swap_replaces_the_site_and_clears_its_own_leftovers(tmp_path):
     out, partial, old = (tmp_path / name for name in ("_site", "_site.partial", "_site.old"))
-    for folder, mark in ((out, MARKER), (partial, BUILD_MARKER), (old, BUILD_MARKER)):
+    for folder, marks in ((out, [MARKER]), (partial, [BUILD_MARKER, MARKER]), (old, [BUILD_MARKER])):
         folder.mkdir()
-        (folder / mark).write_text("")
+        for mark in marks:
+            (folder / mark).write_text("")
     (partial / "index.html").write_text("new")
     _swap(partial, out)
     assert (out / "index.html").read_text() == "new" and not partial.exists() and not old.exists()
+    assert not (out / BUILD_MARKER).exists()  # a finished site is marked by site.json alone
