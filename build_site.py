@@ -7,7 +7,8 @@
 
 Options with environment defaults:
     --wheels-dir DIR   wheels no index has (numpy's wasm wheel); TINYTORCH_WHEELS, ~/.cache/tinytorch-wheels
-    --data-source DIR  dataset mirror to copy from; TINYTORCH_DATA (unset: no datasets)
+    --data-source DIR  dataset mirror to copy from; TINYTORCH_DATA (unset: fetched as tinytorch.datasets
+                       does: its cache, else downloaded from upstream and checked; wasm/data.py)
     --data LIST        datasets to copy: default (all but cifar-10) | all | none | mnist,text,...
     --cache-dir DIR    npm/PyPI downloads reused between builds; TINYTORCH_SITE_CACHE, ~/.cache/tinytorch-site
 
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 from wasm.data import parse_selection  # noqa: E402
-from wasm.serve import serve_forever  # noqa: E402
+from wasm.serve import ServeError, serve_forever  # noqa: E402
 from wasm.site import Options, build  # noqa: E402
 
 INCOMPLETE = 3
@@ -65,8 +66,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.serve_only:
-        serve_forever(args.out, args.port)
-        return 0
+        return serve(args.out, args.port)
     opts = Options(
         repo=ROOT,
         out=args.out.resolve(),
@@ -97,8 +97,18 @@ def main(argv: list[str] | None = None) -> int:
     status = 0 if report.complete else INCOMPLETE
     print(f"site {'built' if status == 0 else 'built INCOMPLETE (see MISSING/PROBLEM above)'}: {report.out}")
     if args.serve:
-        serve_forever(report.out, args.port)
+        return serve(report.out, args.port) or status
     return status
+
+
+def serve(site: Path, port: int) -> int:
+    """Serve `site` until Ctrl-C: 0, or 1 with a one-line reason (no site there, port taken)."""
+    try:
+        serve_forever(site, port)
+    except ServeError as error:
+        print(f"serve failed: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -49,7 +49,8 @@ def ensure_env(extras: str) -> None:
 def course_env() -> dict:
     """The virtual environment's tools first on PATH (marimo's export calls `uv`), and the
     dataset loaders and the site builder pointed at ../shared/data and ../shared/wheels when
-    they are there (as in CI)."""
+    they are there (as in CI); without a data mirror the site build and the loaders download the
+    datasets on first use (README, "Two commands")."""
     env = dict(os.environ)
     env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
     if "TINYTORCH_DATA" not in env and SHARED_DATA.is_dir():

@@ -1,5 +1,6 @@
 """Shared test set-up: every test starts from the same seed, so failures reproduce."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,16 @@ import pytest
 import tinytorch
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_dataset_downloads_from_the_internet():
+    """No test reaches the datasets' upstream hosts: unless TINYTORCH_UPSTREAM_URL is set, it points
+    downloads at a closed local port (tests that download serve their own copy; tests/upstream_layout)."""
+    with pytest.MonkeyPatch.context() as patch:
+        if not os.environ.get("TINYTORCH_UPSTREAM_URL"):
+            patch.setenv("TINYTORCH_UPSTREAM_URL", "http://127.0.0.1:9/")
+        yield
 
 
 @pytest.fixture(autouse=True)

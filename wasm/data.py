@@ -1,9 +1,17 @@
-"""Copy the chosen datasets from the local mirror (`TINYTORCH_DATA`) into `<site>/data/`.
+"""Put the chosen datasets into `<site>/data/`: from a local mirror, or fetched as the library does.
 
 Why on the site: a browser app cannot read the learner's disk and should not depend on
 third-party dataset hosts, so the loaders fetch `<site>/data/<dataset>/<file>` (in marimo,
 `mo.notebook_location() / "data"`; see `tinytorch.datasets.set_data_url`). The mirror's
 layout is kept as is, so the same loader code reads both.
+
+Where from: the mirror (`--data-source`, default `TINYTORCH_DATA`) is copied as it is. With no
+mirror, as on a fresh clone, each file is obtained exactly as `tinytorch.datasets` obtains it:
+the download cache, else the catalog's upstream URLs (`TINYTORCH_UPSTREAM_URL` can point those
+at a local copy), checked against the catalog and cached. What is downloaded, and how large, is
+logged; what cannot be had is listed with how to provide it, and the site is built without it
+(its apps then show their "data missing" callout). `text` and `digits` ship inside the tinytorch
+package, so without a mirror there is nothing to fetch for them.
 
 Why choosable: CIFAR-10 alone is 160 MB (one 162 MB file, above some hosts' per-file limits),
 the rest together ~45 MB. The default leaves CIFAR-10 out; `--data all` includes it.
@@ -15,8 +23,18 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tinytorch.datasets import DatasetError, catalog, sources
+
 DATASETS = ("mnist", "fashion-mnist", "cifar-10", "text", "digits")
 DEFAULT = ("mnist", "fashion-mnist", "text", "digits")
+PACKAGED = ("text", "digits")  # inside the tinytorch wheel: the loaders never fetch them
+ATTRIBUTION = {  # written beside downloaded files: licences and attribution travel with the data
+    "mnist": "MNIST: CC BY-SA 3.0, Yann LeCun and Corinna Cortes",
+    "fashion-mnist": "Fashion-MNIST: MIT licence, Zalando SE",
+    "cifar-10": "CIFAR-10: Alex Krizhevsky, \"Learning Multiple Layers of Features from Tiny Images\", 2009",
+}
+HOW_TO_PROVIDE = ("provide them with --data-source <folder> (or TINYTORCH_DATA) naming a data mirror, "
+                  "or connect to the internet and build again")
 
 
 def parse_selection(value: str | None) -> tuple[str, ...]:
@@ -38,13 +56,25 @@ def parse_selection(value: str | None) -> tuple[str, ...]:
 class DataReport:
     copied: dict[str, int] = field(default_factory=dict)  # dataset -> bytes
     absent: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # for the build's summary
 
 
-def copy_datasets(source: Path | None, dest: Path, names: tuple[str, ...]) -> DataReport:
+def provide_datasets(source: Path | None, dest: Path, names: tuple[str, ...], log=print) -> DataReport:
+    """Fill `dest` with the datasets `names`: copied from the mirror `source`, or without one,
+    fetched the way the library does (`download_datasets`)."""
+    if source is None:
+        return download_datasets(dest, names, log)
+    report = copy_datasets(source, dest, names)
+    if report.absent:
+        report.notes.append(f"datasets not copied (not found in {source}): {', '.join(report.absent)}; "
+                            "add them to that folder in the mirror layout, or build without a mirror "
+                            "(no --data-source, TINYTORCH_DATA unset) to download them")
+    return report
+
+
+def copy_datasets(source: Path, dest: Path, names: tuple[str, ...]) -> DataReport:
+    """Copy each dataset folder in `names` from the mirror `source`, with its README (licences)."""
     report = DataReport()
-    if source is None or not names:
-        report.absent = list(names)
-        return report
     for name in names:
         src = source / name
         if not src.is_dir():
@@ -56,4 +86,41 @@ def copy_datasets(source: Path | None, dest: Path, names: tuple[str, ...]) -> Da
         shutil.copy2(
             source / "README.md", dest / "README.md"
         )  # licences and attribution travel with the data
+    return report
+
+
+def download_datasets(dest: Path, names: tuple[str, ...], log=print) -> DataReport:
+    """Each file of each dataset in `names`, as `tinytorch.datasets` gets it (cache, else upstream,
+    checked against the catalog and cached), written to `dest` in the mirror layout."""
+    report = DataReport()
+    wanted = [name for name in names if name not in PACKAGED]
+    if wanted:
+        log(f"datasets: no mirror given (--data-source / TINYTORCH_DATA), so fetching them as "
+            f"tinytorch.datasets does: from its cache {sources.cache_dir()}, else downloaded and checked")
+    for name in wanted:
+        paths = [path for path in catalog.FILES if path.split("/")[0] == name]
+        content = sum(c.size for path in paths for c in catalog.FILES[path].contents.values())
+        log(f"{name}: {len(paths)} file(s), {content / 1e6:.1f} MB of content "
+            f"(downloads are gzip-compressed, smaller)")
+        try:
+            fetched = {path: sources.fetch_file(path) for path in paths}
+        except DatasetError as error:
+            report.absent.append(name)
+            log(f"{name}: not available: {error}")
+            continue
+        for path, file in fetched.items():
+            (dest / path).parent.mkdir(parents=True, exist_ok=True)
+            (dest / path).write_bytes(file.raw)
+            log(f"  {path}: {len(file.raw) / 1e6:.1f} MB from {file.where}")
+        report.copied[name] = sum(len(file.raw) for file in fetched.values())
+    if report.copied:
+        lines = [ATTRIBUTION[name] for name in report.copied]
+        (dest / "README.md").write_text("Datasets as published upstream, checked against tinytorch's "
+                                        "catalog.\n\n" + "\n".join(f"- {line}" for line in lines) + "\n")
+        report.notes.append("datasets fetched (no mirror given): " + ", ".join(
+            f"{name} {size / 1e6:.1f} MB" for name, size in report.copied.items()))
+    if report.absent:
+        report.notes.append(f"datasets missing (no mirror given, and they could not be downloaded): "
+                            f"{', '.join(report.absent)}; the apps that need them say so. To include them, "
+                            + HOW_TO_PROVIDE)
     return report

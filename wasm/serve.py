@@ -16,6 +16,7 @@ for hosts that read one; a service worker can add the headers where none can be 
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -76,8 +77,26 @@ def serving(directory: Path, port: int = 0, isolation: bool = True):
         thread.join(timeout=5)
 
 
+class ServeError(Exception):
+    """The site cannot be served: no site in the folder, or the port is taken. One-line message."""
+
+
 def serve_forever(directory: Path, port: int = 8000) -> None:
-    server = make_server(directory, port, quiet=False)
+    """Serve the built site `directory` until Ctrl-C; ServeError, saying what to do, if it cannot.
+
+    A folder without index.html is refused rather than served as a page of 404s.
+    """
+    if not (directory / "index.html").is_file():
+        state = "does not exist" if not directory.exists() else "holds no index.html"
+        raise ServeError(f"{directory} {state}, so there is no site to serve; build one first "
+                         f"(python build_site.py --out {directory}), or pass --out <built site>")
+    try:
+        server = make_server(directory, port, quiet=False)
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        raise ServeError(f"port {port} on 127.0.0.1 is already in use (another server?); choose "
+                         "another with --port <number>, or --port 0 for any free port") from None
     print(
         f"serving {directory} at http://127.0.0.1:{server.server_address[1]}/ "
         f"(cross-origin isolated; Ctrl-C stops)",

@@ -7,7 +7,7 @@
     5. merge the exports around one shared assets/       wasm.assets
     6. --self-host: vendor runtime + wheels + lock file  wasm.resolve, wasm.mirror
     7. point pages at the site's Pyodide; check pins     wasm.page
-    8. copy datasets                                     wasm.data
+    8. datasets: copied from the mirror, or fetched      wasm.data
     9. landing page, embed page, site.json, _headers     wasm.landing
 
 The site is assembled in `<out>.partial` and swapped into place at the end, so a failed build
@@ -28,7 +28,7 @@ from pathlib import Path
 from wasm import landing, script_header
 from wasm.apps import App, discover
 from wasm.assets import SiteMerger
-from wasm.data import copy_datasets
+from wasm.data import provide_datasets
 from wasm.export import VIEWS, export_notebook, require_tools
 from wasm.imports import imports_by_module
 from wasm.mirror import build_mirror, missing_report
@@ -42,6 +42,9 @@ from wasm.stage import Staged, stage_apps
 from wasm.wheels import browser_requirements, read_wheel
 
 MARKER = "site.json"  # present in every built site; an --out folder without it is never deleted
+# Written first into `<out>.partial`, so a folder left by an interrupted build is known as ours
+# too; `<out>.partial` and `<out>.old` are deleted only when they hold this file or MARKER.
+BUILD_MARKER = ".tinytorch-site-build"
 VIEW_FOLDERS = {"edit": landing.EDIT, "embed": landing.EMBED}
 
 
@@ -81,8 +84,9 @@ def build(opts: Options, log=print) -> Report:
     report.apps = apps = discover(opts.apps_dir)
     log(f"{len(apps)} app(s) in {opts.apps_dir}: {', '.join(a.stem for a in apps) or '(none)'}")
     partial = opts.out.with_name(opts.out.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
+    _remove_own(partial)
     partial.mkdir(parents=True)
+    (partial / BUILD_MARKER).write_text("a site being built by build_site.py; safe to delete\n")
     try:
         _build_into(partial, opts, report, apps, marimo_version, pyodide_version, log)
     except BaseException:
@@ -120,10 +124,8 @@ def _build_into(partial, opts, report, apps, marimo_version, pyodide_version, lo
             log(f"self-hosted: Pyodide runtime and wheels in {opts.out.name}/pyodide/")
         report.problems += _pin_problems(pages, lock_file, partial)
         with _timed(report.seconds, "data"):
-            data = copy_datasets(opts.data_source, partial / "data", opts.datasets)
-        if data.absent:
-            where = opts.data_source or "nowhere: TINYTORCH_DATA / --data-source is not set"
-            report.notes.append(f"datasets not copied (not found in {where}): {', '.join(data.absent)}")
+            data = provide_datasets(opts.data_source, partial / "data", opts.datasets, log)
+        report.notes += data.notes
         info = {
             "marimo": marimo_version,
             "Pyodide": pyodide_version,
@@ -226,19 +228,42 @@ def _write_pages(site, apps, info, report, datasets):
 
 
 def _check_out(out: Path) -> None:
+    """Refuse, before any work, to replace `out` or delete its `.partial`/`.old` siblings unless
+    they are this builder's own folders."""
     if out.exists() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise RuntimeError(
             f"{out} exists, is not empty and is not a built site (no {MARKER}); refusing to replace it"
         )
+    for sibling in (".partial", ".old"):
+        _check_own(out.with_name(out.name + sibling))
+
+
+def _check_own(folder: Path) -> None:
+    """Raise unless `folder` is absent or was made by this builder (holds MARKER or BUILD_MARKER)."""
+    if not folder.exists() and not folder.is_symlink():
+        return
+    if folder.is_symlink() or not folder.is_dir() or not any(
+        (folder / mark).is_file() for mark in (MARKER, BUILD_MARKER)
+    ):
+        raise RuntimeError(
+            f"{folder} exists and was not made by build_site.py (no {BUILD_MARKER} or {MARKER} in it); "
+            "refusing to delete it: move it away, or build into another --out"
+        )
+
+
+def _remove_own(folder: Path) -> None:
+    _check_own(folder)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _swap(partial: Path, out: Path) -> None:
     old = out.with_name(out.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
+    _remove_own(old)
+    (partial / BUILD_MARKER).unlink()  # the finished site is marked by its MARKER, which it holds
     if out.exists():
         out.rename(old)
     partial.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+    _remove_own(old)
 
 
 def sizes(site: Path) -> dict[str, int]:

@@ -61,7 +61,11 @@ def read_wheel(path: Path) -> WheelInfo:
     name, version, _build, tags = parse_wheel_filename(path.name)
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
-        metadata_name = next(n for n in names if n.count("/") == 1 and n.endswith(".dist-info/METADATA"))
+        metadata = [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/METADATA")]
+        metadata_name = metadata[0] if metadata else None
+        if metadata_name is None:
+            raise ValueError(f"{path} is not a valid wheel: it has no <name>-<version>.dist-info/METADATA "
+                             f"(its top-level entries: {sorted({n.split('/')[0] for n in names})})")
         meta = HeaderParser().parsestr(zf.read(metadata_name).decode("utf-8", "replace"))
         top_level = next((n for n in names if n.endswith(".dist-info/top_level.txt")), None)
         listed = zf.read(top_level).decode().split() if top_level else []

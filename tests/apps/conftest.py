@@ -13,7 +13,7 @@ def no_datasets(monkeypatch, tmp_path):
     monkeypatch.setenv("TINYTORCH_CACHE", str(tmp_path / "no-cache"))
     monkeypatch.delenv("TINYTORCH_DATA_URL", raising=False)
 
-    def offline(url):
+    def offline(url, *limits):
         raise OSError("offline (test)")
 
     monkeypatch.setattr(sources, "http_get", offline)

@@ -1,5 +1,7 @@
 """Module 10, Tokenization: exact round trips, special tokens, BPE training, JSON files."""
 
+import json
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -118,3 +120,89 @@ def test_decode_accepts_arrays_and_replaces_half_characters(chars):
     ids = np.array(chars.encode("a€"))
     assert chars.decode(ids) == "a€"
     assert chars.decode(ids[:-1]) == "a\ufffd"
+
+
+# ----- files are input: checked like any other -----------------------------------------------
+
+def saved(tmp_path, tok, **changes) -> object:
+    """The path of `tok` saved as JSON with `changes` applied to its fields."""
+    path = tmp_path / "tok.json"
+    tok.save(path)
+    config = json.loads(path.read_text())
+    config.update(changes)
+    path.write_text(json.dumps(config))
+    return path
+
+
+@pytest.mark.parametrize("pattern", [r"(a+)+$", r"[a-z]+"], ids=["backtracking", "skips characters"])
+def test_load_refuses_a_pattern_it_does_not_know(tmp_path, bpe, pattern):
+    with pytest.raises(ValueError, match="pattern .* is not one this module knows"):
+        Tokenizer.load(saved(tmp_path, bpe, pattern=pattern))
+
+
+@pytest.mark.parametrize(("merge", "problem"), [
+    ([[97, 98], [256, 300]], r"merge 1 is \[256, 300\]; .* each in 0..256"),
+    ([[97, -1]], r"merge 0 is \[97, -1\]"),
+    ([[97, 98, 99]], r"merge 0 is \[97, 98, 99\]"),
+    ([[97, 1.5]], r"merge 0 is \[97, 1.5\]"),
+    ([[True, 98]], r"merge 0 is \[True, 98\]"),
+])
+def test_load_refuses_merges_of_ids_that_do_not_exist_yet(tmp_path, bpe, merge, problem):
+    with pytest.raises(ValueError, match=problem):
+        Tokenizer.load(saved(tmp_path, bpe, merges=merge))
+
+
+@pytest.mark.parametrize(("changes", "problem"), [
+    ({"chars": 5}, "field 'chars' must be a JSON str, got int"),
+    ({"byte_fallback": "yes"}, "field 'byte_fallback' must be a JSON bool"),
+    ({"special_tokens": [EOT, EOT]}, "special tokens repeat"),
+    ({"special_tokens": [""]}, "non-empty strings"),
+    ({"extra": 1}, r"unknown \['extra'\]"),
+])
+def test_load_refuses_fields_of_the_wrong_kind(tmp_path, chars, changes, problem):
+    with pytest.raises(ValueError, match=problem):
+        Tokenizer.load(saved(tmp_path, chars, **changes))
+
+
+def test_load_refuses_a_file_that_is_not_json(tmp_path):
+    path = tmp_path / "tok.json"
+    path.write_text("merges: [1, 2]")
+    with pytest.raises(ValueError, match="tok.json is not a saved tokenizer: not JSON"):
+        Tokenizer.load(path)
+
+
+def test_a_pattern_that_skips_characters_is_an_error_not_lost_text():
+    with pytest.raises(ValueError, match=r"skips the character ' ' at position 3"):
+        BPETokenizer.train("the cat", 260, pattern=r"[a-z]+")
+    tok = BPETokenizer([], pattern=r"[a-z]+")
+    with pytest.raises(ValueError, match=r"skips the character '!' at position 2"):
+        tok.encode("hi!")
+
+
+def test_decode_refuses_fractional_ids_instead_of_truncating(chars):
+    with pytest.raises(ValueError, match="token id 1.7 is not a whole number"):
+        chars.decode([1.7])
+    with pytest.raises(ValueError, match="not a whole number"):
+        chars.decode(np.array([np.nan]))
+    with pytest.raises(TypeError, match="must be integers"):
+        chars.decode(np.array([True]))
+    whole = np.array(chars.encode("cat"), dtype=np.float32)  # e.g. a model's output, exactly whole
+    assert chars.decode(whole) == "cat"
+
+
+def test_training_on_empty_text_gives_the_byte_tokenizer():
+    tok = BPETokenizer.train("", vocab_size=300)
+    assert tok.merges == [] and tok.vocab_size == 256
+    assert tok.decode(tok.encode("any text €")) == "any text €"
+
+
+def test_the_textbooks_build_vocab_names_the_same_vocabulary(chars):
+    tok = CharTokenizer().build_vocab(CORPUS)
+    assert tok.chars == CharTokenizer.from_text(CORPUS).chars
+    assert tok.encode("cat") == CharTokenizer.from_text(CORPUS).encode("cat")
+    listed = CharTokenizer(special_tokens=[EOT], byte_fallback=False)
+    listed.build_vocab(["abc", "cd"])  # the textbook passes a list of texts and ignores the return
+    assert listed.chars == "abcd" and listed.special_tokens == {EOT: 4}
+    assert listed.decode(listed.encode(f"dab{EOT}")) == f"dab{EOT}"
+    with pytest.raises(ValueError, match="single characters"):
+        CharTokenizer(["ab", "c"])

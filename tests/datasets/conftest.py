@@ -24,6 +24,7 @@ def isolated(tmp_path, monkeypatch):
     for name in (sources.MIRROR_ENV, sources.CACHE_ENV):
         monkeypatch.setenv(name, str(tmp_path / name.lower()))
     monkeypatch.delenv(sources.DATA_URL_ENV, raising=False)
+    monkeypatch.delenv(sources.UPSTREAM_URL_ENV, raising=False)
     monkeypatch.setattr(sources, "_data_url", None)
     for path, file in catalog.FILES.items():
         monkeypatch.setitem(catalog.FILES, path, dataclasses.replace(file, urls=(UNREACHABLE + path,)))

@@ -1,13 +1,15 @@
-"""Unwrapping: gzip (whole, multi-stream, cut short), tar members, and Gutenberg's licence text."""
+"""Unwrapping: gzip (whole, multi-stream, cut short, bombs), tar members."""
 
 import gzip
 import tarfile
+import tracemalloc
+import zlib
 
 import pytest
 from datafiles import tar_gz
 
 from tinytorch.datasets import CorruptFileError
-from tinytorch.datasets.archives import gunzip, gutenberg_body, untar
+from tinytorch.datasets.archives import gunzip, untar
 
 
 def test_gunzip_whole_and_multi_stream():
@@ -53,14 +55,27 @@ def test_not_a_tar():
         untar(b"\x01" * 2000, "x")
 
 
-def test_gutenberg_header_and_licence_are_stripped():
-    ebook = (b"\xef\xbb\xbfThe Project Gutenberg eBook of Moby-Dick\r\n"
-             b"*** START OF THE PROJECT GUTENBERG EBOOK MOBY-DICK ***\r\n\r\n"
-             b"Call me Ishmael.\r\nSome years ago.\r\n\r\n"
-             b"*** END OF THE PROJECT GUTENBERG EBOOK MOBY-DICK ***\r\nLicence text\r\n")
-    assert gutenberg_body(ebook) == b"Call me Ishmael.\nSome years ago.\n"
+def gzip_bomb(size: int) -> bytes:
+    """A gzip file of `size` zero bytes, made in 1 MB steps: ~1,000 times smaller than its content."""
+    stream = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    zeros = bytes(1 << 20)
+    return b"".join(stream.compress(zeros) for _ in range(size >> 20)) + stream.flush()
 
 
-def test_text_without_gutenberg_markers_is_unchanged():
-    text = b"1\n\nFrom fairest creatures we desire increase,\r\n"
-    assert gutenberg_body(text) == text
+def test_gzip_bomb_is_refused_without_inflating_it():
+    bomb = gzip_bomb(200 << 20)  # 200 MB of zeros in ~200 kB
+    tracemalloc.start()
+    try:
+        with pytest.raises(CorruptFileError, match=r"x.gz decompresses to more than 10,008 bytes"):
+            gunzip(bomb, "x.gz", expected_size=10_008, limit=10_008)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5_000_000, f"{peak:,} bytes held while refusing the bomb"
+
+
+def test_limit_spans_every_gzip_stream_and_allows_exactly_the_limit():
+    two = gzip.compress(b"a" * 600) + gzip.compress(b"b" * 400)
+    assert gunzip(two, "x", limit=1000) == b"a" * 600 + b"b" * 400
+    with pytest.raises(CorruptFileError, match="more than 999 bytes"):
+        gunzip(two, "x", limit=999)

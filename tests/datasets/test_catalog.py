@@ -7,12 +7,13 @@ import pytest
 from datafiles import REAL_DATA
 
 from tinytorch.datasets import ChecksumError, CorruptFileError
-from tinytorch.datasets.catalog import DIGITS_FILE, FILES, Content, check_content, check_members
+from tinytorch.datasets.catalog import DIGITS_FILE, FILES, TEXT_CONTENT, Content, check_content, check_members
 
 
 def catalog_checksums() -> dict[str, str]:
     """Every checksum in the catalog, named the way the data README names them."""
     named = {"digits/digits.csv.gz": DIGITS_FILE.sha256}
+    named |= {f"text/{name}.txt": content.sha256 for name, content in TEXT_CONTENT.items()}
     for path, file in FILES.items():
         folder = path.split("/")[0]
         for member, content in file.contents.items():

@@ -94,3 +94,14 @@ def test_real_fashion_mnist_matches_the_published_figures(real_data):
     images, labels = load_fashion_mnist("train")
     assert images.mean() / 255 == pytest.approx(0.2860, abs=5e-5)
     assert np.bincount(labels).tolist() == [6000] * 10
+
+
+@pytest.mark.parametrize("folder", LOADERS)
+def test_a_label_outside_the_ten_classes_is_refused_even_unverified(mirror, images_labels, folder):
+    images, labels = images_labels
+    labels = labels.copy()
+    labels[4] = 200
+    write_mnist(mirror, folder, "test", images, labels)
+    message = rf"{folder}/t10k-labels-idx1-ubyte.gz has label 200 at index 4 \(1 labels in all outside 0..9\)"
+    with pytest.raises(CorruptFileError, match=message):
+        LOADERS[folder]("test", verify=False)

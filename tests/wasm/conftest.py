@@ -208,3 +208,37 @@ def site_url(request):
 def course_url(request):
     """The course site served on 127.0.0.1, for Chromium (skips without Chromium/Playwright)."""
     yield from _served_for_browser(request, "course_site")
+
+
+@pytest.fixture(scope="session")
+def fresh_clone_site(tmp_path_factory) -> BuiltSite:
+    """The 1986 app's site built as on a fresh clone: no mirror (`--data-source` and
+    `TINYTORCH_DATA` unset), an empty download cache, and MNIST's upstream host stood in for by a
+    local server serving the real content in upstream's wrappers (tests/upstream_layout). Skips
+    without the data mirror to make that content from. `.upstream` is the stand-in's folder."""
+    from tests.upstream_layout import rewrap_from_mirror
+    from tinytorch.datasets import sources
+    from wasm.serve import serving
+
+    mirror = Path(os.environ.get(sources.MIRROR_ENV) or REPO.parent / "shared" / "data")
+    if not (mirror / "mnist").is_dir():
+        pytest.skip(f"no MNIST at {mirror} to stand in for its upstream host: set TINYTORCH_DATA to the "
+                    "data mirror (../shared/data)")
+    tmp = tmp_path_factory.mktemp("fresh-clone")
+    (tmp / "upstream").mkdir()
+    rewrap_from_mirror(mirror, tmp / "upstream", "mnist")
+    (tmp / "apps").mkdir()
+    shutil.copy(REPO / "apps" / "milestone_1986_mlp.py", tmp / "apps")
+    with pytest.MonkeyPatch.context() as patch, serving(tmp / "upstream", isolation=False) as base:
+        patch.delenv(sources.MIRROR_ENV, raising=False)
+        patch.setenv(sources.CACHE_ENV, str(tmp / "cache"))
+        patch.setenv(sources.UPSTREAM_URL_ENV, base)
+        built = build_site(tmp / "site", tmp / "apps", None, ("mnist", "text", "digits"))
+    built.upstream = tmp / "upstream"
+    return built
+
+
+@pytest.fixture(scope="module")
+def fresh_clone_url(request):
+    """The fresh-clone site served on 127.0.0.1, for Chromium (skips without Chromium/Playwright)."""
+    yield from _served_for_browser(request, "fresh_clone_site")

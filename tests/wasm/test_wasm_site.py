@@ -12,7 +12,7 @@ from wasm import script_header
 from wasm.lockfile import verify_lock
 from wasm.page import notebook_code, read_attributes
 from wasm.serve import serving
-from wasm.site import Options, _per_app_notes, build
+from wasm.site import BUILD_MARKER, MARKER, Options, _per_app_notes, _swap, build
 
 PAGES = ("notebooks/01_tensor/index.html", "embed/01_tensor/index.html")
 
@@ -119,3 +119,28 @@ def test_refuses_to_replace_a_folder_that_is_not_a_built_site(tmp_path):
 def test_notes_shared_by_apps_are_listed_once():
     notes = _per_app_notes({"01_tensor": ["dropped 'marimo'", "x"], "02_activations": ["dropped 'marimo'"]})
     assert notes == ["dropped 'marimo' (01_tensor, 02_activations)", "x (01_tensor)"]
+
+
+@pytest.mark.parametrize("sibling", [".partial", ".old"])
+def test_refuses_to_delete_a_partial_or_old_folder_it_did_not_make(tmp_path, sibling):
+    out = tmp_path / "_site"
+    theirs = tmp_path / f"_site{sibling}"
+    theirs.mkdir()
+    (theirs / "thesis.tex").write_text("...")
+    opts = Options(repo=tmp_path, out=out, apps_dir=tmp_path, cache_dir=tmp_path, wheel_dirs=[])
+    with pytest.raises(RuntimeError, match=rf"{theirs} exists and was not made by build_site.py .*refusing "
+                                           "to delete it"):
+        build(opts, log=lambda *a: None)
+    assert (theirs / "thesis.tex").read_text() == "..."
+
+
+def test_swap_replaces_the_site_and_clears_its_own_leftovers(tmp_path):
+    out, partial, old = (tmp_path / name for name in ("_site", "_site.partial", "_site.old"))
+    for folder, marks in ((out, [MARKER]), (partial, [BUILD_MARKER, MARKER]), (old, [BUILD_MARKER])):
+        folder.mkdir()
+        for mark in marks:
+            (folder / mark).write_text("")
+    (partial / "index.html").write_text("new")
+    _swap(partial, out)
+    assert (out / "index.html").read_text() == "new" and not partial.exists() and not old.exists()
+    assert not (out / BUILD_MARKER).exists()  # a finished site is marked by site.json alone

@@ -207,3 +207,13 @@ def test_simple_index_links_every_wheel_with_its_hash(tmp_path):
     page = (tmp_path / "simple" / "numpy" / "index.html").read_text()
     assert 'href="../../numpy-2.4.3-x.whl#sha256=abc"' in page
     assert 'href="numpy/"' in (tmp_path / "simple" / "index.html").read_text()
+
+
+def test_a_wheel_without_metadata_is_named_with_what_it_lacks(tmp_path):
+    path = tmp_path / "broken-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("broken/__init__.py", "")
+    with pytest.raises(ValueError, match=r"broken-1.0-py3-none-any.whl is not a valid wheel: it has no "
+                                         r"<name>-<version>.dist-info/METADATA \(its top-level entries: "
+                                         r"\['broken'\]\)"):
+        read_wheel(path)

@@ -15,7 +15,10 @@ as their UTF-8 bytes, 256 extra ids, as SentencePiece does; without it they rais
 naming the character. Special tokens such as "<|endoftext|>" get their own ids, are found in
 the text as whole strings, and are never split or merged.
 
-Both save to and load from JSON, readable and safe to share (no pickle).
+Both save to and load from JSON, readable and safe to share (no pickle). Loading checks the
+file as strictly as any input: a regex from a file could backtrack for hours or skip
+characters, so only the patterns this module knows are accepted, and every merge must refer to
+ids that exist before it.
 """
 
 from __future__ import annotations
@@ -33,6 +36,32 @@ from tinytorch.core.tensor import Tensor
 # leading space, a number, a run of punctuation, whitespace. BPE merges never cross these
 # chunks, so " the" can become a token but "e. T" cannot. Every character matches some branch.
 CHUNK_PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?[^\W\d_]+| ?\d+| ?(?:[^\s\w]|_)+|\s+(?!\S)|\s+"""
+KNOWN_PATTERNS = (CHUNK_PATTERN,)  # what `Tokenizer.load` accepts from a file
+
+
+def _chunks(pattern: re.Pattern, text: str) -> list[str]:
+    """`pattern.findall(text)`, refusing a pattern that skips characters (the text would be lost)."""
+    chunks = pattern.findall(text)
+    if sum(map(len, chunks)) != len(text):
+        position = 0
+        for match in pattern.finditer(text):
+            if match.start() != position:
+                break
+            position = match.end()
+        raise ValueError(f"the pre-tokenizer pattern {pattern.pattern!r} skips the character "
+                         f"{text[position]!r} at position {position}: its text would be lost. Every "
+                         "character must match some branch of the pattern")
+    return chunks
+
+
+def _check_special_tokens(special_tokens) -> list[str]:
+    tokens = list(special_tokens)
+    bad = [t for t in tokens if not isinstance(t, str) or not t]
+    if bad:
+        raise ValueError(f"special tokens must be non-empty strings; got {bad[0]!r}")
+    if len(set(tokens)) != len(tokens):
+        raise ValueError(f"special tokens repeat: {sorted(t for t in set(tokens) if tokens.count(t) > 1)}")
+    return tokens
 
 
 def _special_token_splitter(special_tokens):
@@ -52,6 +81,7 @@ class Tokenizer:
     """
 
     def __init__(self, id_bytes: list[bytes], special_tokens=()):
+        special_tokens = _check_special_tokens(special_tokens)
         self.special_tokens = {token: len(id_bytes) + i for i, token in enumerate(special_tokens)}
         self.id_bytes = list(id_bytes) + [token.encode("utf-8") for token in special_tokens]
         self._special_split = _special_token_splitter(special_tokens)
@@ -81,7 +111,7 @@ class Tokenizer:
     def decode(self, ids) -> str:
         """Text of `ids`. Byte sequences that are not valid UTF-8 (a model may sample half a
         character) become U+FFFD; ids from `encode` always decode to the exact text."""
-        ids = np.asarray(ids.data if isinstance(ids, Tensor) else ids, dtype=np.int64).reshape(-1)
+        ids = _integer_ids(ids.data if isinstance(ids, Tensor) else ids)
         bad = ids[(ids < 0) | (ids >= self.vocab_size)]
         if bad.size:
             raise ValueError(f"token id {bad[0]} is not in the vocabulary "
@@ -100,21 +130,50 @@ class Tokenizer:
 
     @staticmethod
     def load(path) -> Tokenizer:
-        """Read a tokenizer saved by `save`, whichever kind it is."""
-        config = json.loads(Path(path).read_text(encoding="utf-8"))
+        """Read a tokenizer saved by `save`, whichever kind it is, checking every field.
+
+        A file is input like any other: each field must have its type, a BPE pattern must be
+        one of `KNOWN_PATTERNS`, merges must refer to existing ids (see `BPETokenizer`), and
+        a field this module does not write is refused rather than ignored.
+        """
+        try:
+            config = json.loads(Path(path).read_text(encoding="utf-8"))
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{path} is not a saved tokenizer: not JSON ({error})") from None
         kinds = {cls.__name__: cls for cls in (CharTokenizer, BPETokenizer)}
-        kind = config.pop("type", None)
+        kind = config.pop("type", None) if isinstance(config, dict) else None
         if kind not in kinds:
             raise ValueError(f"{path} is not a saved tokenizer: type {kind!r} is not one of "
                              f"{sorted(kinds)}")
-        return kinds[kind](**config)
+        fields = {"special_tokens": list, **kinds[kind].FILE_FIELDS}
+        unknown, missing = sorted(set(config) - set(fields)), sorted(set(fields) - set(config))
+        if unknown or missing:
+            raise ValueError(f"{path}: a saved {kind} has the fields {sorted(fields)}; "
+                             f"unknown {unknown}, missing {missing}")
+        for name, kind_of_value in fields.items():
+            if type(config[name]) is not kind_of_value:
+                raise ValueError(f"{path}: field {name!r} must be a JSON {kind_of_value.__name__}, "
+                                 f"got {type(config[name]).__name__}")
+        if config.get("pattern", CHUNK_PATTERN) not in KNOWN_PATTERNS:
+            raise ValueError(f"{path}: pre-tokenizer pattern {config['pattern']!r} is not one this "
+                             "module knows (CHUNK_PATTERN); a pattern from a file could backtrack "
+                             "for hours or skip characters, so it is not compiled")
+        try:
+            return kinds[kind](**config)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{path}: {error}") from None
 
 
 class CharTokenizer(Tokenizer):
     """One id per character of `chars`, then (with byte_fallback) 256 byte ids, then the
-    special tokens. Build one from a corpus with `CharTokenizer.from_text(text)`."""
+    special tokens. Build one from a corpus with `CharTokenizer.from_text(text)`, or, as the
+    MLSysBook textbook writes it, `CharTokenizer().build_vocab(text)`."""
 
-    def __init__(self, chars: str, special_tokens=(), byte_fallback: bool = True):
+    FILE_FIELDS = {"chars": str, "byte_fallback": bool}
+
+    def __init__(self, chars: str = "", special_tokens=(), byte_fallback: bool = True):
+        if not isinstance(chars, str) and any(not isinstance(c, str) or len(c) != 1 for c in chars):
+            raise ValueError(f"chars must be a string or single characters; got {list(chars)[:5]!r}...")
         self.chars, self.byte_fallback = "".join(sorted(set(chars))), byte_fallback
         byte_ids = [bytes([b]) for b in range(256)] if byte_fallback else []
         super().__init__([c.encode("utf-8") for c in self.chars] + byte_ids, special_tokens)
@@ -124,6 +183,17 @@ class CharTokenizer(Tokenizer):
     def from_text(cls, text: str, special_tokens=(), byte_fallback: bool = True) -> CharTokenizer:
         """The vocabulary of every distinct character in `text`, in code-point order."""
         return cls("".join(set(text)), special_tokens, byte_fallback)
+
+    def build_vocab(self, corpus) -> CharTokenizer:
+        """The textbook's name for `from_text`: make this tokenizer's vocabulary every distinct
+        character of `corpus` (a text, or a list of texts), keeping its special tokens and byte
+        fallback. Returns the tokenizer, so `CharTokenizer().build_vocab(text)` is one line."""
+        texts = [corpus] if isinstance(corpus, str) else list(corpus)
+        if not all(isinstance(text, str) for text in texts):
+            raise TypeError(f"build_vocab takes a text or a list of texts; got {type(corpus).__name__} "
+                            "holding non-strings")
+        self.__init__("".join(set().union(*texts)), list(self.special_tokens), self.byte_fallback)
+        return self
 
     def _encode_ordinary(self, text: str) -> list[int]:
         lookup, ids = self.char_to_id, []
@@ -146,8 +216,10 @@ class BPETokenizer(Tokenizer):
     """Byte-level byte-pair encoding: ids 0..255 are bytes, id 256 + r is merge r (a pair of
     earlier ids), then the special tokens. Train one with `BPETokenizer.train(text, size)`."""
 
+    FILE_FIELDS = {"merges": list, "pattern": str}
+
     def __init__(self, merges, special_tokens=(), pattern: str = CHUNK_PATTERN):
-        self.merges = [tuple(pair) for pair in merges]
+        self.merges = [_check_merge(rank, pair) for rank, pair in enumerate(merges)]
         self.pattern = pattern
         id_bytes = [bytes([b]) for b in range(256)]
         for a, b in self.merges:
@@ -174,7 +246,8 @@ class BPETokenizer(Tokenizer):
                              f"{len(special_tokens)} special tokens")
         splitter = _special_token_splitter(special_tokens)
         pieces = splitter.split(text)[::2] if splitter else [text]
-        counts = Counter(chunk for piece in pieces for chunk in re.findall(pattern, piece))
+        chunker = re.compile(pattern)
+        counts = Counter(chunk for piece in pieces for chunk in _chunks(chunker, piece))
         ids, weights = _flatten_chunks(counts)
         merges = []
         for new_id in range(256, 256 + n_merges):
@@ -187,7 +260,7 @@ class BPETokenizer(Tokenizer):
 
     def _encode_ordinary(self, text: str) -> list[int]:
         ids = []
-        for chunk in self._chunker.findall(text):
+        for chunk in _chunks(self._chunker, text):
             if chunk not in self._cache:
                 self._cache[chunk] = self._encode_chunk(chunk)
             ids.extend(self._cache[chunk])
@@ -217,9 +290,34 @@ class BPETokenizer(Tokenizer):
         return {"merges": [list(pair) for pair in self.merges], "pattern": self.pattern}
 
 
+def _check_merge(rank: int, pair) -> tuple[int, int]:
+    """Merge `rank` as a pair of ids that exist before it: bytes 0..255 and earlier merges."""
+    newest = 255 + rank
+    if (not isinstance(pair, list | tuple) or len(pair) != 2
+            or not all(isinstance(i, int | np.integer) and not isinstance(i, bool) and 0 <= i <= newest
+                       for i in pair)):
+        raise ValueError(f"merge {rank} is {pair!r}; a merge is two ids of earlier tokens, each in "
+                         f"0..{newest}")
+    return int(pair[0]), int(pair[1])
+
+
+def _integer_ids(ids) -> np.ndarray:
+    """`ids` as a flat int64 array; a fractional, infinite or NaN id is an error, never truncated."""
+    array = np.asarray(ids)
+    if array.dtype.kind == "f":
+        whole = np.isfinite(array) & (array == np.round(array))
+        if not whole.all():
+            raise ValueError(f"token id {array[~whole].flat[0]} is not a whole number; ids are integers")
+    elif array.size and array.dtype.kind not in "iu":
+        raise TypeError(f"token ids must be integers; got an array of {array.dtype}")
+    return array.astype(np.int64).reshape(-1)
+
+
 def _flatten_chunks(counts: Counter) -> tuple[np.ndarray, np.ndarray]:
     """Each distinct chunk's bytes followed by -1, and each position's chunk frequency."""
     chunks = list(counts)
+    if not chunks:  # training on empty text: nothing to count, so no merges
+        return np.zeros(0, np.int64), np.zeros(0, np.float64)
     encoded = [np.frombuffer(c.encode("utf-8") + b"\xff", dtype=np.uint8) for c in chunks]
     ids = np.concatenate(encoded).astype(np.int64) if chunks else np.zeros(0, np.int64)
     ids[np.cumsum([len(e) for e in encoded]) - 1] = -1
@@ -256,4 +354,4 @@ def _merge(ids: np.ndarray, weights: np.ndarray, pair: tuple, new_id: int):
     return ids[keep], weights[keep]
 
 
-__all__ = ["CHUNK_PATTERN", "BPETokenizer", "CharTokenizer", "Tokenizer"]
+__all__ = ["CHUNK_PATTERN", "KNOWN_PATTERNS", "BPETokenizer", "CharTokenizer", "Tokenizer"]

@@ -1,8 +1,9 @@
 """Every dataset file the loaders know: where upstream publishes it and what its content must be.
 
 This is the one place checksums live. A file is named by its path in the data mirror layout
-(`mnist/train-images-idx3-ubyte.gz`, `cifar-10/cifar-10-binary.tar.gz`, `text/moby_dick.txt`),
-which is also its path in the download cache and under the course site's `data/` folder.
+(`mnist/train-images-idx3-ubyte.gz`, `cifar-10/cifar-10-binary.tar.gz`), which is also its path
+in the download cache and under the course site's `data/` folder. The texts and the digits ship
+inside the package, so `FILES` (what may be downloaded) lists neither; their checksums are here.
 
 The checksums are of the *content*: the IDX file inside each `.gz`, each `.bin` inside the
 CIFAR-10 archive, the text itself. Compressed wrappers differ byte for byte between mirrors
@@ -38,12 +39,6 @@ FASHION_MNIST_URLS = (
     "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/",
 )
 CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"
-GUTENBERG_URLS = {  # plain-text ebooks; Project Gutenberg publishes no checksums for them
-    "moby_dick": ("https://www.gutenberg.org/cache/epub/2701/pg2701.txt",
-                  "https://www.gutenberg.org/files/2701/2701-0.txt"),
-    "shakespeare_sonnets": ("https://www.gutenberg.org/cache/epub/1041/pg1041.txt",
-                            "https://www.gutenberg.org/files/1041/1041-0.txt"),
-}
 
 # IDX sizes: a 16-byte header and 28 x 28 pixels per image, or an 8-byte header and one byte per label.
 IDX_SIZES = {
@@ -75,7 +70,9 @@ CIFAR10_SHA256 = {
     "data_batch_5.bin": "755304fc0b379caeae8c14f0dac912fbc7d6cd469eb67a1029a08a39453a9add",
     "test_batch.bin": "8e2eb146ae340b09e24670f29cabc6326dba54da8789dab6768acf480273f65b",
 }
-TEXT_CONTENT = {  # the course's edition: the book's body only, without Gutenberg's licence text
+# Shipped inside the package (tinytorch/datasets/data/<name>.txt.gz), checked after decompressing:
+# the course's edition, the book's body only, without Project Gutenberg's header and licence.
+TEXT_CONTENT = {
     "moby_dick":
         Content("fe282a57094ed62e7144fb7c804a9748fc1c909bf3b49d06e7276015f9f67240", 1_204_997),
     "shakespeare_sonnets":
@@ -98,10 +95,6 @@ FILES: dict[str, DatasetFile] = {
         contents={f"cifar-10-batches-bin/{name}": Content(sha256, CIFAR10_BATCH_SIZE)
                   for name, sha256 in CIFAR10_SHA256.items()},
     ),
-    **{
-        f"text/{name}.txt": DatasetFile(urls=GUTENBERG_URLS[name], contents={f"{name}.txt": content})
-        for name, content in TEXT_CONTENT.items()
-    },
 }
 
 

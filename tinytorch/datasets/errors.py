@@ -1,7 +1,7 @@
 """What the dataset loaders raise when something is wrong, and the argument check they share.
 
 A loader that quietly returns half a dataset, or a crash deep inside NumPy's `reshape`, costs
-a student an afternoon. So every failure is one of three named errors, and each message says
+a student an afternoon. So every failure is one of these named errors, and each message says
 which file, what was expected and what was found, and what to do about it.
 """
 
@@ -20,6 +20,10 @@ class ChecksumError(DatasetError, ValueError):
 
 class CorruptFileError(DatasetError, ValueError):
     """A file is cut short or is not in the format its name promises."""
+
+
+class UnreadableFileError(DatasetError, OSError):
+    """A local copy exists but cannot be read (permissions, a folder in its place, a disk error)."""
 
 
 def check_choice(what: str, value, choices) -> None:

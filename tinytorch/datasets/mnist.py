@@ -18,6 +18,7 @@ from tinytorch.datasets.idx import parse_idx
 from tinytorch.datasets.sources import fetch, remember
 
 SPLITS = {"train": "train", "test": "t10k"}  # split -> IDX file name prefix
+N_CLASSES = 10  # both datasets: digits 0-9, or the ten FASHION_MNIST_CLASSES
 FASHION_MNIST_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
                          "Sneaker", "Bag", "Ankle boot")
 
@@ -50,5 +51,12 @@ def load_idx_dataset(folder: str, split: str, verify: bool) -> tuple[np.ndarray,
         raise CorruptFileError(
             f"{folder} {split} files do not pair up: images {images.dtype} {images.shape}, "
             f"labels {labels.dtype} {labels.shape}; expected uint8 (N, rows, cols) and (N,)"
+        )
+    outside = np.flatnonzero((labels < 0) | (labels >= N_CLASSES))
+    if outside.size:  # checked even with verify=False: a label 200 would index past the classes
+        first = outside[0]
+        raise CorruptFileError(
+            f"{folder}/{SPLITS[split]}-labels-idx1-ubyte.gz has label {labels[first]} at index {first:,} "
+            f"({outside.size:,} labels in all outside 0..{N_CLASSES - 1}); {folder} has {N_CLASSES} classes"
         )
     return images, labels.astype(np.int64)

@@ -3,29 +3,37 @@
     text = load_text("moby_dick")            # 1,190,317 characters, from "CHAPTER 1. Loomings."
     text = load_text("shakespeare_sonnets")  # the 154 sonnets
 
-The course's copies hold the book only (no Project Gutenberg header or licence text), so a
-model learns Melville, not boilerplate. They are found like every other dataset file (see
-`sources`). Project Gutenberg, the fallback download, publishes no checksums and revises its
-texts; if its current edition differs from the course's, loading says so (ChecksumError), and
-`verify=False` accepts it, stripped of Gutenberg's header and licence, without caching it.
+Both ship inside tinytorch, gzipped (0.5 MB), like the UCI digits: the course's edition holds
+the book only (no Project Gutenberg header or licence text), so a model learns Melville, not
+boilerplate, and every machine and browser reads the same text. Project Gutenberg publishes no
+checksums and revises its files, so a download from it could never be checked against the
+figures the course records. The decompressed text is checked against `catalog` on every load.
+Licence note: data/texts-LICENSE.txt.
 """
 
+import functools
+from importlib.resources import files
+
+from tinytorch.datasets.archives import gunzip
+from tinytorch.datasets.catalog import TEXT_CONTENT, check_content
 from tinytorch.datasets.errors import CorruptFileError, check_choice
-from tinytorch.datasets.sources import fetch, remember
 
-TEXTS = ("moby_dick", "shakespeare_sonnets")
+TEXTS = tuple(TEXT_CONTENT)
+DATA = files("tinytorch.datasets") / "data"
 
 
-def load_text(name: str, *, verify: bool = True) -> str:
+def load_text(name: str) -> str:
     """The whole text of book `name` (one of `TEXTS`) as one string, with `\\n` line ends."""
     check_choice("name", name, TEXTS)
-    return load_text_file(f"text/{name}.txt", verify)
+    return load_shipped_text(name)
 
 
-@remember
-def load_text_file(path: str, verify: bool) -> str:
-    (content,) = fetch(path, verify).values()
+@functools.cache
+def load_shipped_text(name: str) -> str:
+    path, expected = DATA / f"{name}.txt.gz", TEXT_CONTENT[name]
+    content = gunzip(path.read_bytes(), str(path), expected.size, limit=expected.size)
+    check_content(str(path), content, expected)
     try:
-        return bytes(content).decode("utf-8")
+        return content.decode("utf-8")
     except UnicodeDecodeError as error:
         raise CorruptFileError(f"{path} is not UTF-8 text ({error})") from None
