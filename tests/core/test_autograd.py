@@ -114,6 +114,70 @@ def test_backward_frees_what_the_ops_saved():
     assert not hasattr(y.grad_fn, "out")
 
 
+# ----- in-place changes of saved tensors ---------------------------------------------------
+
+_MODIFIED = "modified by an inplace operation"
+
+
+def test_changing_a_saved_input_in_place_fails_at_backward_naming_the_op_and_versions():
+    w = tinytorch.tensor([1.0, 2.0], requires_grad=True)
+    loss = (w * w).sum()
+    with tinytorch.no_grad():
+        w[0] = 5.0
+    with pytest.raises(RuntimeError, match=_MODIFIED + r": input 0 of Mul .*shape \(2,\).* is at "
+                       r"version 1; expected version 0"):
+        loss.backward()
+
+
+def test_an_optimizer_step_between_forward_and_backward_fails_at_backward():
+    layer = nn.Linear(3, 2)
+    optimizer = tinytorch.optim.SGD(layer.parameters(), lr=0.1)
+    layer(tinytorch.ones(4, 3)).sum().backward()
+    loss = (layer(tinytorch.ones(4, 3)) ** 2).sum()
+    optimizer.step()
+    with pytest.raises(RuntimeError, match=_MODIFIED + r": input 1 of Linear"):
+        loss.backward()
+
+
+def test_changing_an_output_that_the_op_saved_fails_at_backward():
+    y = tinytorch.tensor([1.0, 2.0], requires_grad=True).exp()  # Exp's backward uses y itself
+    with tinytorch.no_grad():
+        y[0] = 0.0
+    with pytest.raises(RuntimeError, match=_MODIFIED + ": the output of Exp"):
+        y.sum().backward()
+
+
+@pytest.mark.parametrize("writer", [lambda w: w.detach(), lambda w: w.detach().reshape(-1),
+                                    lambda w: w.detach()[0]], ids=["detach", "view", "slice"])
+def test_writes_through_a_tensor_sharing_memory_are_seen_too(writer):
+    w = tinytorch.tensor([[1.0, 2.0]], requires_grad=True)
+    loss = (w * 3 * w).sum()
+    alias = writer(w)
+    alias[0] = 7.0
+    with pytest.raises(RuntimeError, match=_MODIFIED):
+        loss.backward()
+
+
+def test_changing_an_input_the_op_did_not_keep_is_harmless():
+    x = tinytorch.tensor([1.0, 2.0], requires_grad=True)
+    loss = (x + 1).sum()  # Add's backward does not read x
+    with tinytorch.no_grad():
+        x[0] = 3.0
+    loss.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
+
+
+def test_in_place_changes_after_backward_are_the_normal_training_loop():
+    layer = nn.Linear(3, 2)
+    optimizer = tinytorch.optim.Adam(layer.parameters())
+    for _ in range(3):
+        loss = (layer(tinytorch.ones(4, 3)) ** 2).sum()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    assert layer.weight._version == 3
+
+
 # ----- grad modes -------------------------------------------------------------------------
 
 def test_no_grad_records_nothing_and_restores_the_mode():

@@ -100,11 +100,14 @@ class Function:
     backward skip gradients nobody asked for.
     """
 
-    __slots__ = ("inputs", "needs_input_grad", "__dict__")
+    __slots__ = ("inputs", "needs_input_grad", "input_versions", "output_version", "__dict__")
 
     def __init__(self, *inputs):
         self.inputs = inputs
         self.needs_input_grad = tuple(t.requires_grad for t in inputs)
+        # Compared at backward with the versions then: see `_check_saved_unmodified`.
+        self.input_versions = [t._version_counter[0] for t in inputs]
+        self.output_version = 0
 
     def forward(self, *arrays, **options) -> np.ndarray:
         raise NotImplementedError
@@ -193,6 +196,9 @@ def backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
                 "graph's saved arrays. Pass retain_graph=True to the first backward() if you "
                 "need to go through the graph again."
             )
+        if (node._version_counter[0] != ctx.output_version
+                or [t._version_counter[0] for t in ctx.inputs] != ctx.input_versions):
+            _check_saved_unmodified(ctx, node)
         input_grads = ctx.backward(g)
         if not isinstance(input_grads, tuple):
             input_grads = (input_grads,)
@@ -206,6 +212,30 @@ def backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
             pending[key] = pending[key] + pg if key in pending else pg
         if not retain_graph:
             ctx.release()
+
+
+def _check_saved_unmodified(ctx: Function, output) -> None:
+    """Raise if an input or output of `ctx` was changed in place after the op ran and the op
+    kept its values for backward (the gradient would silently use the new values).
+
+    Called only when a version moved, so the usual step pays for two list comparisons. An op
+    that did not keep the changed array (Add keeps nothing) is not affected, as in PyTorch.
+    """
+    saved = [v for v in ctx.__dict__.values() if isinstance(v, np.ndarray)]
+    changed = [(f"input {i}", t, expected) for i, (t, expected)
+               in enumerate(zip(ctx.inputs, ctx.input_versions, strict=True))
+               if t._version_counter[0] != expected]
+    if output._version_counter[0] != ctx.output_version:
+        changed.append(("the output", output, ctx.output_version))
+    for role, t, expected in changed:
+        if any(np.may_share_memory(t.data, array) for array in saved):
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: {role} of {ctx.name} (a {t.dtype} tensor of shape {t.shape}) "
+                f"is at version {t._version_counter[0]}; expected version {expected} instead. "
+                "Make in-place changes (x[...] = ..., optimizer.step()) after backward(), or "
+                "change a .clone() instead."
+            )
 
 
 def _check_finite(ctx: Function, arrays, phase: str) -> None:

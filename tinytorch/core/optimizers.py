@@ -45,6 +45,7 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is not None:
                     self.update(p.data, p.grad.data, self.state.setdefault(id(p), {}), group)
+                    p._mark_modified()
 
     def update(self, w: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:
         """Change `w` in place given its gradient `g`; never write into `g` (it may be shared)."""

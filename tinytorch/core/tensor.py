@@ -59,9 +59,13 @@ def apply(op: type[autograd.Function], *inputs: Tensor, **options) -> Tensor:
     if autograd.is_anomaly_enabled():
         autograd.check_forward(ctx, out)
     result = Tensor._wrap(out)
+    if out.base is not None and len(inputs) == 1 and np.may_share_memory(out, inputs[0].data):
+        # A view (reshape, slice, permute) writes into its input's memory: one shared counter.
+        result._version_counter = inputs[0]._version_counter
     if autograd.is_grad_enabled() and any(ctx.needs_input_grad):
         result.requires_grad = True
         result._ctx = ctx
+        ctx.output_version = result._version_counter[0]
     return result
 
 
@@ -88,7 +92,8 @@ class Tensor:
     dtype (like `torch.from_numpy`); `tinytorch.tensor(data)` always copies.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_retains_grad", "__weakref__")
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_retains_grad", "_version_counter",
+                 "__weakref__")
     __array_ufunc__ = None  # `ndarray + Tensor` defers to Tensor.__radd__
 
     def __init__(self, data, dtype=None, requires_grad: bool = False):
@@ -96,6 +101,7 @@ class Tensor:
         self.grad = None
         self._ctx = None
         self._retains_grad = False
+        self._version_counter = [0]
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_()
@@ -105,7 +111,23 @@ class Tensor:
         """Make a tensor around an op's output without any checks: the hot path."""
         t = object.__new__(Tensor)
         t.data, t.grad, t._ctx, t._retains_grad, t.requires_grad = array, None, None, False, False
+        t._version_counter = [0]
         return t
+
+    @property
+    def _version(self) -> int:
+        """How many times the values were changed in place (`x[i] = ...`, an optimizer step).
+
+        An op records its inputs' versions when it runs; backward() refuses to use a saved
+        input whose version has moved since, because its gradient would be computed from the
+        new values (see `autograd.backward`). Tensors that share memory (a view, `detach()`)
+        share the counter. NumPy writes into `.data` bypass it, as they do in PyTorch.
+        """
+        return self._version_counter[0]
+
+    def _mark_modified(self) -> None:
+        """Record an in-place change of the values (see `_version`)."""
+        self._version_counter[0] += 1
 
     # ----- properties -------------------------------------------------------------------
     @property
@@ -166,8 +188,10 @@ class Tensor:
         return self.data.tolist()
 
     def detach(self) -> Tensor:
-        """The same values, cut off from the graph (shares memory)."""
-        return Tensor._wrap(self.data)
+        """The same values, cut off from the graph (shares memory, and so the version counter)."""
+        t = Tensor._wrap(self.data)
+        t._version_counter = self._version_counter
+        return t
 
     def clone(self) -> Tensor:
         """A copy of the values; gradients flow back to the original."""
@@ -491,6 +515,7 @@ class Tensor:
                 "do it inside `with tinytorch.no_grad():` (e.g. to edit weights) or on a detached copy"
             )
         self.data[_index_key(key)] = value.data if isinstance(value, Tensor) else value
+        self._mark_modified()
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
