@@ -272,3 +272,18 @@ def test_repr_is_readable(make, text):
 def test_repr_of_a_large_tensor_is_summarised():
     text = repr(tinytorch.arange(10_000))
     assert "..." in text and len(text) < 200
+
+
+@pytest.mark.parametrize(("grad", "error", "message"), [
+    (np.zeros(3, np.float32), TypeError, r"must be a Tensor or None, got ndarray \(wrap"),
+    (tinytorch.zeros(1), ValueError, r"grad has shape \(1,\), the tensor has shape \(3,\)"),
+    (tinytorch.zeros(3, dtype=tinytorch.float64), TypeError, "grad has dtype float64, the tensor "
+                                                              "has dtype float32"),
+])
+def test_assigning_a_wrong_grad_is_refused_at_once(grad, error, message):
+    x = tinytorch.zeros(3, requires_grad=True)
+    with pytest.raises(error, match=message):
+        x.grad = grad
+    assert x.grad is None
+    x.grad = tinytorch.ones(3)
+    x.grad = None

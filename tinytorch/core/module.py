@@ -41,12 +41,22 @@ class Module:
             raise AttributeError(
                 f"assign {name!r} after calling super().__init__() in {type(self).__name__}.__init__"
             )
-        for registry in (self._parameters, self._modules, self._buffers):
-            registry.pop(name, None)
-        if isinstance(value, Parameter):
-            self._parameters[name] = value
-        elif isinstance(value, Module):
-            self._modules[name] = value
+        registries = (self._parameters, self._modules, self._buffers)
+        if isinstance(value, (Parameter, Module)) or value is None:
+            for registry in registries:
+                registry.pop(name, None)
+            if value is not None:
+                registries[0 if isinstance(value, Parameter) else 1][name] = value
+        elif name in self._buffers and isinstance(value, Tensor):
+            self._buffers[name] = value
+        else:
+            # A registered name given something else would silently drop out of parameters()
+            # (the optimizer would stop updating it) or state_dict(): refuse, as PyTorch does.
+            for registry, kind, expected in zip(registries, ("parameter", "child module", "buffer"),
+                                                ("Parameter", "Module", "Tensor"), strict=True):
+                if name in registry:
+                    raise TypeError(f"cannot assign {type(value).__name__!r} as {kind} {name!r} "
+                                    f"({expected} or None expected)")
         object.__setattr__(self, name, value)
 
     def register_buffer(self, name: str, value: Tensor) -> None:
@@ -119,7 +129,17 @@ class Module:
         return state
 
     def load_state_dict(self, state: dict, strict: bool = True) -> None:
-        """Copy values in place. A shape mismatch names the parameter and both shapes."""
+        """Copy values in place, all or nothing: every name, shape and dtype is checked (see
+        `check_state_dict`) before the first value is written, so a mismatch leaves the model
+        exactly as it was instead of half loaded."""
+        for target, value in self.check_state_dict(state, strict):
+            target.data[...] = value
+            target._mark_modified()
+
+    def check_state_dict(self, state: dict, strict: bool = True) -> list[tuple[Tensor, np.ndarray]]:
+        """Raise if `state` does not fit this model; otherwise return (tensor, value) pairs to
+        copy. A shape mismatch names the parameter and both shapes; with `strict`, missing and
+        unexpected names are listed."""
         own = dict(self.named_parameters())
         own.update(self.named_buffers())
         if strict:
@@ -128,6 +148,7 @@ class Module:
             if missing or unexpected:
                 raise KeyError(f"state_dict does not match {type(self).__name__}: "
                                f"missing {missing}, unexpected {unexpected}")
+        pairs = []
         for name, target in own.items():
             if name not in state:
                 continue
@@ -135,7 +156,11 @@ class Module:
             if value.shape != target.shape:
                 raise ValueError(f"cannot load {name!r}: checkpoint has shape {value.shape}, "
                                  f"the model has {target.shape}")
-            target.data[...] = value
+            if not np.can_cast(value.dtype, target.dtype, casting="same_kind"):
+                raise TypeError(f"cannot load {name!r}: checkpoint has dtype {value.dtype}, "
+                                f"the model has {target.dtype}")
+            pairs.append((target, value))
+        return pairs
 
     # ----- display ----------------------------------------------------------------------
     def extra_repr(self) -> str:

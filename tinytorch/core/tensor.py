@@ -92,13 +92,13 @@ class Tensor:
     dtype (like `torch.from_numpy`); `tinytorch.tensor(data)` always copies.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_retains_grad", "_version_counter",
+    __slots__ = ("data", "_grad", "requires_grad", "_ctx", "_retains_grad", "_version_counter",
                  "__weakref__")
     __array_ufunc__ = None  # `ndarray + Tensor` defers to Tensor.__radd__
 
     def __init__(self, data, dtype=None, requires_grad: bool = False):
         self.data = _to_array(data, dtype)
-        self.grad = None
+        self._grad = None
         self._ctx = None
         self._retains_grad = False
         self._version_counter = [0]
@@ -110,7 +110,7 @@ class Tensor:
     def _wrap(cls, array: np.ndarray) -> Tensor:
         """Make a tensor around an op's output without any checks: the hot path."""
         t = object.__new__(Tensor)
-        t.data, t.grad, t._ctx, t._retains_grad, t.requires_grad = array, None, None, False, False
+        t.data, t._grad, t._ctx, t._retains_grad, t.requires_grad = array, None, None, False, False
         t._version_counter = [0]
         return t
 
@@ -158,6 +158,29 @@ class Tensor:
 
     def __len__(self) -> int:
         return len(self.data)
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient accumulated by backward(), or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        """Checked, because the optimizer reads it much later: a NumPy array would fail deep
+        inside a step, and a gradient of another shape would be broadcast into the weights."""
+        if value is not None:
+            if not isinstance(value, Tensor):
+                hint = " (wrap a NumPy array: tinytorch.tensor(array))" if isinstance(
+                    value, np.ndarray) else ""
+                raise TypeError(f"assigned grad must be a Tensor or None, got "
+                                f"{type(value).__name__}{hint}")
+            if value.shape != self.shape:
+                raise ValueError(f"assigned grad has shape {value.shape}, the tensor has shape "
+                                 f"{self.shape}")
+            if value.dtype != self.dtype:
+                raise TypeError(f"assigned grad has dtype {value.dtype}, the tensor has dtype "
+                                f"{self.dtype}; convert it with .to({self.dtype})")
+        self._grad = value
 
     @property
     def is_leaf(self) -> bool:
@@ -256,10 +279,10 @@ class Tensor:
     def _accumulate_grad(self, grad: np.ndarray) -> None:
         """Add to `.grad`. Never writes into an existing gradient array (it may be shared)."""
         grad = np.asarray(grad, dtype=self.dtype)
-        if self.grad is None:
-            self.grad = Tensor._wrap(grad if grad.flags.writeable else grad.copy())
+        if self._grad is None:
+            self._grad = Tensor._wrap(grad if grad.flags.writeable else grad.copy())
         else:
-            self.grad = Tensor._wrap(np.asarray(self.grad.data + grad))  # 0-d + 0-d is a scalar
+            self._grad = Tensor._wrap(np.asarray(self._grad.data + grad))  # 0-d + 0-d is a scalar
 
     # ----- arithmetic -------------------------------------------------------------------
     def _pair(self, other) -> tuple[Tensor, Tensor]:
