@@ -287,3 +287,40 @@ def test_assigning_a_wrong_grad_is_refused_at_once(grad, error, message):
     assert x.grad is None
     x.grad = tinytorch.ones(3)
     x.grad = None
+
+
+# ----- one promotion rule -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    ("int64", "float32", float32), ("uint8", "float32", float32), ("bool", "float32", float32),
+    ("float32", "float64", float64), ("int8", "uint8", int64), ("int8", "int8", tinytorch.int8),
+    ("bool", "int64", int64), ("bool", "bool", tinytorch.bool_),
+])
+def test_promote_types_is_pytorchs_rule(a, b, expected):
+    from tinytorch.core.tensor import promote_types
+
+    assert promote_types(np.dtype(a), np.dtype(b)) == expected
+    x, y = tinytorch.zeros(2, dtype=a), tinytorch.zeros(2, dtype=b)
+    assert (x + y).dtype == expected  # NumPy gives int16 for int8 + uint8
+
+
+@pytest.mark.parametrize("combine", [tinytorch.cat, tinytorch.stack])
+def test_cat_and_stack_of_int_and_float_are_float32(combine):
+    mixed = combine([tinytorch.tensor([1, 2]), tinytorch.tensor([0.5, 1.5])])
+    assert mixed.dtype == float32
+    np.testing.assert_array_equal(mixed.numpy().ravel(), [1, 2, 0.5, 1.5])
+
+
+def test_cat_keeps_the_gradient_path_through_the_promotion():
+    x = tinytorch.tensor([0.5], dtype=float64, requires_grad=True)
+    tinytorch.cat([tinytorch.tensor([1.0]), x]).sum().backward()
+    assert x.grad.dtype == float64 and x.grad.item() == 1.0
+
+
+@pytest.mark.parametrize("method", ["softmax", "log_softmax"])
+def test_softmax_of_integers_is_float32(method):
+    out = getattr(tinytorch.tensor([[1, 2, 3]]), method)(-1)
+    assert out.dtype == float32
+    np.testing.assert_allclose(out.numpy(), getattr(tinytorch.tensor([[1.0, 2.0, 3.0]]), method)(-1)
+                               .numpy())

@@ -111,7 +111,7 @@ def _pool(name: str, op, x: Tensor, kernel_size, stride, padding) -> Tensor:
         raise ValueError(f"{name}: padding {window.padding} must be at most half the kernel "
                          f"size {window.kernel}")
     _check_image(name, x, window)
-    return apply(op, x, window=window)
+    return apply(op, x._as_float(), window=window)
 
 
 def max_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
@@ -126,7 +126,7 @@ def adaptive_avg_pool2d(x: Tensor, output_size) -> Tensor:
     """Average down to `output_size` (e.g. 1: global average pooling) whatever the input size."""
     if x.ndim != 4:
         raise ValueError(f"adaptive_avg_pool2d expects input of shape (N, C, H, W), got {x.shape}")
-    return apply(pool.AdaptiveAvgPool2d, x, output_size=_pair(output_size, "output_size"))
+    return apply(pool.AdaptiveAvgPool2d, x._as_float(), output_size=_pair(output_size, "output_size"))
 
 
 class _Pool2d(Module):

@@ -50,6 +50,28 @@ def _to_array(data, dtype=None) -> np.ndarray:
     raise TypeError(f"cannot make a tensor from {type(data).__name__} with dtype {array.dtype}")
 
 
+def promote_types(*dtypes) -> np.dtype:
+    """The dtype an op on tensors of these dtypes computes in: PyTorch's rule, not NumPy's.
+
+    A float meets integers and bools as that float (NumPy makes int64 + float32 float64),
+    float32 meets float64 as float64, integers of different types meet as int64 (NumPy makes
+    int8 + uint8 int16, a dtype tinytorch does not have), and bools stay bool.
+    """
+    floats = {d for d in dtypes if d.kind == "f"}
+    if floats:
+        return float64 if float64 in floats else float32
+    ints = {d for d in dtypes if d.kind in "iu"}
+    if not ints:
+        return bool_
+    return ints.pop() if len(ints) == 1 else int64
+
+
+def _promoted(tensors: list[Tensor]) -> list[Tensor]:
+    """The tensors converted (with a gradient path) to their `promote_types` dtype."""
+    dtype = promote_types(*(t.dtype for t in tensors))
+    return [t if t.dtype == dtype else t.to(dtype) for t in tensors]
+
+
 def apply(op: type[autograd.Function], *inputs: Tensor, **options) -> Tensor:
     """Run `op` forward on the inputs' arrays; record it in the graph if a gradient is wanted."""
     ctx = op(*inputs)
@@ -286,15 +308,14 @@ class Tensor:
 
     # ----- arithmetic -------------------------------------------------------------------
     def _pair(self, other) -> tuple[Tensor, Tensor]:
-        """Make `other` a tensor and agree on a dtype: an int side meets a float side as float."""
+        """Make `other` a tensor and agree on a dtype (`promote_types`): an int side meets a float
+        side as float."""
         if not isinstance(other, Tensor):
             other = Tensor(other, dtype=self.dtype if self.data.dtype.kind == "f" else None)
-        a_float, b_float = self.data.dtype.kind == "f", other.data.dtype.kind == "f"
-        if b_float and not a_float:
-            return self.to(other.dtype), other
-        if a_float and not b_float:
-            return self, other.to(self.dtype)
-        return self, other
+        if self.data.dtype == other.data.dtype:
+            return self, other
+        a, b = _promoted([self, other])
+        return a, b
 
     def __add__(self, other):
         return apply(ops.Add, *self._pair(other))
@@ -450,10 +471,11 @@ class Tensor:
         return Tensor._wrap(np.asarray(index, dtype=int64))
 
     def softmax(self, axis: int = -1, *, dim=None):
-        return apply(ops.Softmax, self, axis=_pick_axis(axis if dim is None else None, dim))
+        return apply(ops.Softmax, self._as_float(), axis=_pick_axis(axis if dim is None else None, dim))
 
     def log_softmax(self, axis: int = -1, *, dim=None):
-        return apply(ops.LogSoftmax, self, axis=_pick_axis(axis if dim is None else None, dim))
+        return apply(ops.LogSoftmax, self._as_float(),
+                     axis=_pick_axis(axis if dim is None else None, dim))
 
     # ----- shape ------------------------------------------------------------------------
     def reshape(self, *shape):
@@ -596,13 +618,13 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
 
 def cat(tensors, axis: int = 0, *, dim=None) -> Tensor:
     axis = _pick_axis(axis if dim is None else None, dim)
-    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    tensors = _promoted([t if isinstance(t, Tensor) else Tensor(t) for t in tensors])
     return apply(ops.Cat, *tensors, axis=axis)
 
 
 def stack(tensors, axis: int = 0, *, dim=None) -> Tensor:
     axis = _pick_axis(axis if dim is None else None, dim)
-    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    tensors = _promoted([t if isinstance(t, Tensor) else Tensor(t) for t in tensors])
     shapes = {t.shape for t in tensors}
     if len(shapes) > 1:
         raise ValueError(f"stack needs tensors of one shape, got {sorted(shapes)}")

@@ -38,6 +38,8 @@ def layer_norm(x: Tensor, normalized_shape, weight: Tensor | None = None,
         raise ValueError(f"layer_norm over {normalized_shape} expects input of shape "
                          f"(..., {', '.join(map(str, normalized_shape))}), got {x.shape}")
     params = () if weight is None else (weight, bias)
+    # Like linear and conv2d: the input follows the parameters' dtype (integers become float).
+    x = x._as_float() if weight is None else x.to(weight.dtype)
     return apply(norm.LayerNorm, x, *params, normalized_ndim=len(normalized_shape), eps=eps)
 
 
