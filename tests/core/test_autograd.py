@@ -281,6 +281,54 @@ def test_gradcheck_skips_integer_inputs_and_leaves_the_inputs_alone():
     assert x.grad is None
 
 
+def _small_models():
+    from tinytorch.core.spatial import BatchNorm2d, Conv2d, MaxPool2d
+    from tinytorch.core.transformer import TransformerBlock
+
+    tinytorch.manual_seed(0)
+    mlp = nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Dropout(0.3), nn.Linear(5, 2))
+    conv = nn.Sequential(Conv2d(2, 3, 3, padding=1), BatchNorm2d(3), nn.ReLU(), MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(12, 2))
+    return [(mlp, tinytorch.randn(4, 3)), (conv, tinytorch.randn(2, 2, 4, 4)),
+            (TransformerBlock(4, 2, dropout=0.1), tinytorch.randn(2, 3, 4))]
+
+
+@pytest.mark.parametrize("index", [0, 1, 2], ids=["mlp", "conv_net", "transformer_block"])
+def test_gradcheck_of_whole_models_in_float64_checks_inputs_and_every_parameter(index):
+    model, x = _small_models()[index]
+    with pytest.raises(TypeError, match=r"call \.double\(\)"):  # float32: a false failure before
+        tinytorch.gradcheck(model, x)
+    buffers = {name: b.numpy().copy() for name, b in model.named_buffers()}
+    assert tinytorch.gradcheck(model.double(), x)
+    assert all(p.grad is None for p in model.parameters())
+    for name, b in model.named_buffers():  # batch norm's running statistics are put back
+        np.testing.assert_array_equal(b.numpy(), buffers[name], err_msg=name)
+
+
+class _WronglyScaled(nn.Module):
+    """x * 2w with a wrong backward for w (see `_Double`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(np.array([0.5, -1.0, 2.0]))
+
+    def forward(self, x):
+        return x * apply(_Double, self.w)
+
+
+def test_gradcheck_of_a_model_catches_a_wrong_parameter_gradient_and_names_it():
+    model = nn.Sequential(nn.Linear(3, 3), _WronglyScaled()).double()
+    with pytest.raises(AssertionError, match=r"parameter '1.w' \(shape \(3,\)\)"):
+        tinytorch.gradcheck(model, tinytorch.randn(2, 3))
+
+
+def test_gradcheck_of_a_function_that_casts_to_float32_says_so():
+    layer = nn.Linear(3, 2)
+    with pytest.raises(TypeError, match="returned float32 from float64 inputs"):
+        tinytorch.gradcheck(lambda x: layer(x), tinytorch.randn(2, 3))
+    assert tinytorch.gradcheck(lambda x: layer.double()(x), tinytorch.randn(2, 3))
+
+
 # ----- end to end -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("activation", [nn.Tanh, nn.ReLU])

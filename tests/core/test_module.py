@@ -131,3 +131,25 @@ def test_a_failed_load_state_dict_leaves_every_value_byte_identical(change, erro
     with pytest.raises(error):
         target.load_state_dict(state)
     assert _snapshot(target) == before
+
+
+def test_double_and_float_convert_parameters_buffers_and_grads_in_place():
+    from tinytorch.core.optimizers import SGD
+
+    block = Block()
+    block.register_buffer("steps", Tensor(np.zeros(1, np.int64)))
+    params = list(block.parameters())
+    optimizer = SGD(params, lr=0.1)
+    block(tinytorch.randn(2, 3)).sum().backward()
+    assert block.double() is block
+    assert list(block.parameters()) == params  # the same objects: the optimizer still has them
+    assert all(p.dtype == tinytorch.float64 and p.grad.dtype == tinytorch.float64 for p in params)
+    assert block.running.dtype == tinytorch.float64 and block.steps.dtype == tinytorch.int64
+    before = block.fc.weight.numpy().copy()
+    optimizer.step()
+    assert not np.array_equal(block.fc.weight.numpy(), before)
+    assert block(tinytorch.randn(2, 3)).dtype == tinytorch.float64
+    assert block.float().fc.weight.dtype == tinytorch.float32 and block.running.dtype == tinytorch.float32
+    assert block.to("float64").scale.dtype == tinytorch.float64
+    with pytest.raises(TypeError, match="not a float dtype"):
+        block.to(tinytorch.int64)

@@ -257,43 +257,81 @@ def gradcheck(fn, *inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 
               seed: int = 0) -> bool:
     """Check autograd's gradients of `fn` at `inputs` against central finite differences.
 
-    Works on any function of tensors, including ones you write yourself. The float inputs are
-    copied to float64 (float32 finite differences are too noisy to compare against); integer
-    inputs (indices, class labels) are passed as they are. A non-scalar output is reduced with
-    fixed random weights, so every output element counts.
-    Returns True, or raises AssertionError naming the input and the worst element.
+    Works on any function of tensors, including ones you write yourself, and on a whole model
+    (a Module, converted with `model.double()` first): then the gradient of every parameter is
+    checked too. The float inputs are copied to float64 (float32 finite differences are too
+    noisy to compare against); integer inputs (indices, class labels) are passed as they are.
+    A non-scalar output is reduced with fixed random weights, so every output element counts.
+    Every evaluation starts from the same random state, so dropout draws the same masks; the
+    model's buffers (batch norm's running statistics) and gradients are restored afterwards.
+    Returns True, or raises AssertionError naming the input or parameter and the worst element.
     """
+    from tinytorch.core.random import get_rng_state, set_rng_state  # no cycle: numpy only
+
     xs = [x.detach().double().clone().requires_grad_() if x.dtype.kind == "f" else x.detach()
           for x in inputs]
-    out = fn(*xs)
-    weights = np.random.default_rng(seed).standard_normal(out.shape)
+    is_model = callable(getattr(fn, "named_parameters", None))
+    named = dict(fn.named_parameters()) if is_model else {}
+    buffers = [b for _, b in fn.named_buffers()] if is_model else []
+    low = sorted(name for name, p in named.items() if p.dtype != np.float64)
+    if low:
+        raise TypeError(f"gradcheck needs a float64 model, but {low[:3]} are not float64: call "
+                        ".double() on it first (finite differences in float32 are noise)")
+    probes = [(f"input {i} (shape {x.shape})", x) for i, x in enumerate(xs) if x.requires_grad]
+    probes += [(f"parameter {name!r} (shape {p.shape})", p) for name, p in named.items()
+               if p.requires_grad]
+    rng_state, saved_grads = get_rng_state(), {name: p.grad for name, p in named.items()}
+    saved_buffers = [(b, b.data.copy()) for b in buffers]
 
-    def objective() -> float:
-        with no_grad():
-            return float((fn(*xs).numpy() * weights).sum())
+    def evaluate():
+        set_rng_state(rng_state)
+        return fn(*xs)
 
-    (out * weights).sum().backward()
-    for i, x in enumerate(xs):
-        if not x.requires_grad:
-            continue
-        analytic = np.zeros(x.shape) if x.grad is None else x.grad.numpy()
-        numeric = np.zeros(x.shape)
-        flat = x.data.reshape(-1)
-        for j in range(flat.size):
-            saved = flat[j]
-            flat[j] = saved + eps
-            plus = objective()
-            flat[j] = saved - eps
-            minus = objective()
-            flat[j] = saved
-            numeric.flat[j] = (plus - minus) / (2 * eps)
-        if not np.allclose(analytic, numeric, atol=atol, rtol=rtol):
-            j = int(np.abs(analytic - numeric).argmax())
-            raise AssertionError(
-                f"gradcheck failed for input {i} (shape {x.shape}): at flat index {j} autograd "
-                f"gives {analytic.flat[j]:.6g}, finite differences give {numeric.flat[j]:.6g}"
-            )
+    try:
+        for p in named.values():
+            p.grad = None
+        out = evaluate()
+        if out.dtype != np.float64:
+            raise TypeError(f"gradcheck: fn returned {out.dtype} from float64 inputs, so a layer "
+                            "cast them down and finite differences would be noise; convert the "
+                            "model (or the parameters fn uses) with .double()")
+        weights = np.random.default_rng(seed).standard_normal(out.shape)
+
+        def objective() -> float:
+            with no_grad():
+                return float((evaluate().numpy() * weights).sum())
+
+        (out * weights).sum().backward()
+        for label, x in probes:
+            _compare_with_finite_differences(label, x, objective, eps, atol, rtol)
+    finally:
+        for name, p in named.items():
+            p.grad = saved_grads[name]
+        for b, data in saved_buffers:
+            b.data[...] = data
+        set_rng_state(rng_state)
     return True
+
+
+def _compare_with_finite_differences(label: str, x, objective, eps, atol, rtol) -> None:
+    """Raise AssertionError if x.grad differs from (f(x + eps) - f(x - eps)) / 2 eps."""
+    analytic = np.zeros(x.shape) if x.grad is None else x.grad.numpy()
+    numeric = np.zeros(x.shape)
+    flat = x.data.reshape(-1)
+    for j in range(flat.size):
+        saved = flat[j]
+        flat[j] = saved + eps
+        plus = objective()
+        flat[j] = saved - eps
+        minus = objective()
+        flat[j] = saved
+        numeric.flat[j] = (plus - minus) / (2 * eps)
+    if not np.allclose(analytic, numeric, atol=atol, rtol=rtol):
+        j = int(np.abs(analytic - numeric).argmax())
+        raise AssertionError(
+            f"gradcheck failed for {label}: at flat index {j} autograd gives "
+            f"{analytic.flat[j]:.6g}, finite differences give {numeric.flat[j]:.6g}"
+        )
 
 
 __all__ = [

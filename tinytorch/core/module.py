@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from tinytorch.core.tensor import Tensor
+from tinytorch.core.tensor import Tensor, _as_dtype, float32, float64
 
 
 class Parameter(Tensor):
@@ -120,6 +120,31 @@ class Module:
     def zero_grad(self) -> None:
         for p in self.parameters():
             p.grad = None
+
+    # ----- dtype ------------------------------------------------------------------------
+    def to(self, dtype) -> Module:
+        """Convert every floating-point parameter and buffer (and gradient) to `dtype`, in
+        place, and return self, as PyTorch's `module.to(dtype)`. The Parameter objects stay
+        the same, so an optimizer built before keeps updating them. Integer buffers keep their
+        dtype. float64 is for gradient checks (`gradcheck`): finite differences in float32
+        are too noisy to compare against."""
+        dtype = _as_dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"Module.to converts floating-point state; {dtype} is not a float dtype")
+        for t in [*self.parameters(), *(b for _, b in self.named_buffers())]:
+            if t.dtype.kind == "f" and t.dtype != dtype:
+                grad = t.grad
+                t.grad = None
+                t.data = t.data.astype(dtype)
+                if grad is not None:
+                    t.grad = grad.to(dtype)
+        return self
+
+    def float(self) -> Module:
+        return self.to(float32)
+
+    def double(self) -> Module:
+        return self.to(float64)
 
     # ----- saving and loading -----------------------------------------------------------
     def state_dict(self) -> dict[str, np.ndarray]:
