@@ -43,19 +43,23 @@ def test_state_dict_resumes_the_schedule():
 
 
 @pytest.mark.parametrize(("make", "message"), [
-    (lambda o: StepLR(o, step_size=0), "StepLR: step_size must be an integer >= 1, got 0"),
-    (lambda o: StepLR(o, step_size=2.5), "step_size must be an integer"),
+    (lambda o: StepLR(o, step_size=0), "StepLR: step_size must be >= 1, got 0"),
     (lambda o: StepLR(o, step_size=1, gamma=0), "gamma must be in"),
-    (lambda o: CosineAnnealingLR(o, total_steps=0), "total_steps must be an integer >= 1"),
+    (lambda o: CosineAnnealingLR(o, total_steps=0), "total_steps must be >= 1"),
     (lambda o: CosineAnnealingLR(o, 10, min_factor=2), "min_factor must be in"),
-    (lambda o: LinearWarmupLR(o, warmup_steps=-1), "warmup_steps must be an integer >= 0"),
-    (lambda o: LinearWarmupLR(o, warmup_steps=10, total_steps=5), "total_steps must be an integer >= 10"),
+    (lambda o: LinearWarmupLR(o, warmup_steps=-1), "warmup_steps must be >= 0"),
+    (lambda o: LinearWarmupLR(o, warmup_steps=10, total_steps=5), "total_steps must be >= 10"),
 ])
 def test_invalid_schedule_arguments_are_named(make, message):
     opt = SGD(Linear(1, 1).parameters(), lr=1.0)
     with pytest.raises(ValueError, match=message):
         make(opt)
     assert opt.param_groups[0]["lr"] == 1.0
+
+
+def test_a_fractional_step_size_is_refused():
+    with pytest.raises(TypeError, match="step_size must be an integer, got 2.5"):
+        StepLR(SGD(Linear(1, 1).parameters(), lr=1.0), step_size=2.5)
 
 
 def test_a_state_for_other_groups_is_refused_and_changes_nothing():

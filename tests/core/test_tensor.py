@@ -324,3 +324,39 @@ def test_softmax_of_integers_is_float32(method):
     assert out.dtype == float32
     np.testing.assert_allclose(out.numpy(), getattr(tinytorch.tensor([[1.0, 2.0, 3.0]]), method)(-1)
                                .numpy())
+
+
+# ----- bad sizes and dims -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: tinytorch.arange(0, 5, 0), ValueError, "arange: step must be nonzero"),
+    (lambda: tinytorch.ones(4).split(0), ValueError, "split_size must be a positive integer, got 0"),
+    (lambda: tinytorch.ones(4).split([5, -1]), ValueError, "must not be negative"),
+    (lambda: tinytorch.ones(4).split(2, axis=1), IndexError, r"range of \[-1, 0\], but got 1"),
+    (lambda: tinytorch.cat([tinytorch.ones(2)], axis=5), IndexError, r"range of \[-1, 0\], but got 5"),
+    (lambda: tinytorch.stack([tinytorch.ones(2)], axis=-3), IndexError, r"range of \[-2, 1\], but got -3"),
+    (lambda: tinytorch.ones(2, 3).transpose(0, 5), IndexError, r"range of \[-2, 1\], but got 5"),
+    (lambda: tinytorch.ones(2, 3).flatten(3), IndexError, r"range of \[-2, 1\], but got 3"),
+    (lambda: tinytorch.ones(2, 3, 4).flatten(2, 1), ValueError, "start_dim 2 comes after end_dim 1"),
+])
+def test_bad_sizes_and_dims_name_the_argument(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_negative_dims_still_count_from_the_end():
+    x = tinytorch.ones(2, 3, 4)
+    assert x.transpose(0, -1).shape == (4, 3, 2)
+    assert x.flatten(-2).shape == (2, 12)
+    assert tinytorch.stack([x, x], axis=-1).shape == (2, 3, 4, 2)
+    assert [t.shape for t in x.split(2, axis=-1)] == [(2, 3, 2), (2, 3, 2)]
+
+
+@pytest.mark.parametrize("method", ["softmax", "log_softmax"])
+def test_softmax_over_an_empty_axis_is_empty_as_in_pytorch(method):
+    x = tinytorch.zeros(2, 0, requires_grad=True)
+    out = getattr(x, method)(-1)
+    assert out.shape == (2, 0)
+    out.sum().backward()
+    assert x.grad.shape == (2, 0)

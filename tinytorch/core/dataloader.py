@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from tinytorch.core.arguments import check_counts
 from tinytorch.core.random import default_generator
 from tinytorch.core.tensor import Tensor, _to_array
 
@@ -124,8 +125,7 @@ class DataLoader:
                  drop_last: bool = False, seed: int | None = None,
                  generator: np.random.Generator | None = None,
                  collate_fn: Callable = default_collate, transform: Callable | None = None):
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        check_counts("DataLoader", batch_size=batch_size)
         if seed is not None and generator is not None:
             raise ValueError("give seed or generator, not both")
         self.dataset, self.batch_size, self.shuffle = dataset, batch_size, shuffle

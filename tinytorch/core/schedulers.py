@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from tinytorch.core.arguments import check_counts
+
 
 class LambdaLR:
     """lr = initial_lr * factor(step). The other schedulers are named factors."""
@@ -55,17 +57,11 @@ class LambdaLR:
                              f"has {len(self.optimizer.param_groups)} parameter groups")
 
 
-def _check_count(owner: str, name: str, value, minimum: int = 1) -> None:
-    """Step counts are whole numbers of at least `minimum`: a step_size of 0 divides by zero."""
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{owner}: {name} must be an integer >= {minimum}, got {value!r}")
-
-
 class StepLR(LambdaLR):
     """Multiply the learning rate by `gamma` every `step_size` steps."""
 
     def __init__(self, optimizer, step_size: int, gamma: float = 0.1):
-        _check_count("StepLR", "step_size", step_size)
+        check_counts("StepLR", step_size=step_size)
         if not 0 < gamma <= 1:
             raise ValueError(f"StepLR: gamma must be in (0, 1], got {gamma!r}")
         super().__init__(optimizer, lambda t: gamma ** (t // step_size))
@@ -75,7 +71,7 @@ class CosineAnnealingLR(LambdaLR):
     """Glide from the initial rate to `min_factor` times it along half a cosine over `total` steps."""
 
     def __init__(self, optimizer, total_steps: int, min_factor: float = 0.0):
-        _check_count("CosineAnnealingLR", "total_steps", total_steps)
+        check_counts("CosineAnnealingLR", total_steps=total_steps)
         if not 0 <= min_factor <= 1:
             raise ValueError(f"CosineAnnealingLR: min_factor must be in [0, 1], got {min_factor!r}")
 
@@ -91,9 +87,9 @@ class LinearWarmupLR(LambdaLR):
     a cosine decay to 0 by `total_steps` if given (the usual transformer recipe)."""
 
     def __init__(self, optimizer, warmup_steps: int, total_steps: int | None = None):
-        _check_count("LinearWarmupLR", "warmup_steps", warmup_steps, minimum=0)
+        check_counts("LinearWarmupLR", minimum=0, warmup_steps=warmup_steps)
         if total_steps is not None:
-            _check_count("LinearWarmupLR", "total_steps", total_steps, minimum=max(warmup_steps, 1))
+            check_counts("LinearWarmupLR", minimum=max(warmup_steps, 1), total_steps=total_steps)
 
         def factor(t):
             if t < warmup_steps:

@@ -100,6 +100,16 @@ def _pick_axis(axis, dim):
     return tuple(axis) if isinstance(axis, list) else axis
 
 
+def _dim(dim: int, ndim: int) -> int:
+    """`dim` counted from 0; out of range is an IndexError naming the valid range, as in
+    PyTorch (a plain list index would say only "out of range", or wrap around silently)."""
+    ndim = max(ndim, 1)
+    if not -ndim <= dim < ndim:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, "
+                         f"{ndim - 1}], but got {dim})")
+    return dim % ndim
+
+
 def _shape_args(shape) -> tuple:
     """Allow both f(2, 3) and f((2, 3))."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
@@ -498,6 +508,7 @@ class Tensor:
     def transpose(self, dim0: int = -2, dim1: int = -1):
         """Swap two axes (the last two by default, which transposes a batch of matrices)."""
         axes = list(range(self.ndim))
+        dim0, dim1 = _dim(dim0, self.ndim), _dim(dim1, self.ndim)
         axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
         return self.permute(*axes)
 
@@ -509,7 +520,9 @@ class Tensor:
         return self.reshape(np.expand_dims(self.data, axis).shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1):
-        start, end = start_dim % max(self.ndim, 1), end_dim % max(self.ndim, 1)
+        start, end = _dim(start_dim, self.ndim), _dim(end_dim, self.ndim)
+        if start > end:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
         shape = self.shape[:start] + (-1,) + self.shape[end + 1:]
         return self.reshape(shape)
 
@@ -533,18 +546,22 @@ class Tensor:
 
     def split(self, split_size_or_sections, axis: int = 0, *, dim=None):
         """Cut into pieces along `axis`: chunks of one size (int) or of the sizes listed."""
-        axis = _pick_axis(axis if dim is None else None, dim)
+        axis = _dim(_pick_axis(axis if dim is None else None, dim), self.ndim)
         length = self.shape[axis]
         if isinstance(split_size_or_sections, int):
+            if split_size_or_sections < 1:
+                raise ValueError(f"split_size must be a positive integer, got {split_size_or_sections}")
             sizes = [split_size_or_sections] * (length // split_size_or_sections)
             if length % split_size_or_sections:
                 sizes.append(length % split_size_or_sections)
         else:
             sizes = list(split_size_or_sections)
+            if min(sizes, default=0) < 0:
+                raise ValueError(f"split sizes must not be negative, got {sizes}")
             if sum(sizes) != length:
                 raise ValueError(f"split sizes {sizes} add up to {sum(sizes)}, axis {axis} has {length}")
         bounds = np.cumsum([0] + sizes)
-        prefix = (slice(None),) * (axis % self.ndim)
+        prefix = (slice(None),) * axis
         return tuple(self[prefix + (slice(int(a), int(b)),)]
                      for a, b in zip(bounds[:-1], bounds[1:], strict=True))
 
@@ -619,7 +636,7 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
 def cat(tensors, axis: int = 0, *, dim=None) -> Tensor:
     axis = _pick_axis(axis if dim is None else None, dim)
     tensors = _promoted([t if isinstance(t, Tensor) else Tensor(t) for t in tensors])
-    return apply(ops.Cat, *tensors, axis=axis)
+    return apply(ops.Cat, *tensors, axis=_dim(axis, tensors[0].ndim))
 
 
 def stack(tensors, axis: int = 0, *, dim=None) -> Tensor:
@@ -628,7 +645,7 @@ def stack(tensors, axis: int = 0, *, dim=None) -> Tensor:
     shapes = {t.shape for t in tensors}
     if len(shapes) > 1:
         raise ValueError(f"stack needs tensors of one shape, got {sorted(shapes)}")
-    return apply(ops.Stack, *tensors, axis=axis)
+    return apply(ops.Stack, *tensors, axis=_dim(axis, tensors[0].ndim + 1))
 
 
 def where(condition, a, b) -> Tensor:
@@ -680,6 +697,8 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> 
     `arange(n)` counts from 0 to n (with `step` too); NumPy's float64 result is made float32
     unless `dtype` says otherwise, since `Tensor` keeps a float64 array as float64.
     """
+    if step == 0:
+        raise ValueError("arange: step must be nonzero")
     values = np.arange(start, end, step) if end is not None else np.arange(0, start, step)
     if dtype is None and values.dtype.kind == "f":
         dtype = float32
