@@ -158,6 +158,26 @@ def test_writes_through_a_tensor_sharing_memory_are_seen_too(writer):
         loss.backward()
 
 
+def test_a_numpy_write_into_data_is_caught_under_detect_anomaly():
+    """`.data` is the raw array: writing into it bypasses the version counter (as in PyTorch),
+    so the always-on check cannot see it; detect_anomaly() hashes each input and does."""
+    w = tinytorch.tensor([1.0, 2.0], requires_grad=True)
+    with autograd.detect_anomaly():
+        loss = (w * 3 * w).sum()
+        w.data[0] = 5.0
+        with pytest.raises(RuntimeError, match=r"input \d of Mul \(shape \(2,\)\) was changed in place"):
+            loss.backward()
+
+
+def test_detect_anomaly_ignores_a_rebound_data_array_and_inputs_the_op_did_not_keep():
+    w = tinytorch.tensor([1.0, 2.0], requires_grad=True)
+    with autograd.detect_anomaly():
+        loss = (w + 1).sum() + (w * 2).sum()  # Add keeps nothing; Mul by a constant keeps w
+        w.data = np.array([9.0, 9.0], np.float32)  # a new array: the saved one is unchanged
+        loss.backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [3.0, 3.0])
+
+
 def test_changing_an_input_the_op_did_not_keep_is_harmless():
     x = tinytorch.tensor([1.0, 2.0], requires_grad=True)
     loss = (x + 1).sum()  # Add's backward does not read x

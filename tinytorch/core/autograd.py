@@ -72,11 +72,15 @@ def enable_grad() -> _GradMode:
 
 @contextlib.contextmanager
 def detect_anomaly():
-    """Check every forward output and every backward gradient for NaN or infinity.
+    """Check every forward output and every backward gradient for NaN or infinity, and every
+    saved input for NumPy writes into `.data` between forward and backward.
 
     Off by default because the checks cost a pass over every array. When a non-finite value
     appears, a `FloatingPointError` names the operation that produced it and its input shapes,
-    which is what you need to find where a loss turned into NaN.
+    which is what you need to find where a loss turned into NaN. In-place changes through
+    tinytorch (`x[i] = ...`, optimizer steps) are caught always, by version counters; a write
+    straight into the NumPy array (`w.data[...] = ...`) bypasses them, so only here, where each
+    input's bytes are hashed at forward, does backward see it.
     """
     previous = _mode.detect_anomaly
     _mode.detect_anomaly = True
@@ -108,6 +112,8 @@ class Function:
         # Compared at backward with the versions then: see `_check_saved_unmodified`.
         self.input_versions = [t._version_counter[0] for t in inputs]
         self.output_version = 0
+        if _mode.detect_anomaly:  # a list of tuples: not mistaken for arrays the op saved
+            self.__dict__["input_digests"] = [(t.data, _digest(t.data)) for t in inputs]
 
     def forward(self, *arrays, **options) -> np.ndarray:
         raise NotImplementedError
@@ -199,6 +205,8 @@ def backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
         if (node._version_counter[0] != ctx.output_version
                 or [t._version_counter[0] for t in ctx.inputs] != ctx.input_versions):
             _check_saved_unmodified(ctx, node)
+        if "input_digests" in ctx.__dict__:
+            _check_saved_bytes(ctx)
         input_grads = ctx.backward(g)
         if not isinstance(input_grads, tuple):
             input_grads = (input_grads,)
@@ -235,6 +243,23 @@ def _check_saved_unmodified(ctx: Function, output) -> None:
                 f"is at version {t._version_counter[0]}; expected version {expected} instead. "
                 "Make in-place changes (x[...] = ..., optimizer.step()) after backward(), or "
                 "change a .clone() instead."
+            )
+
+
+def _digest(array: np.ndarray) -> int:
+    return hash(array.tobytes())
+
+
+def _check_saved_bytes(ctx: Function) -> None:
+    """Under detect_anomaly: raise if an input array the op kept changed its bytes since."""
+    saved = [v for v in ctx.__dict__.values() if isinstance(v, np.ndarray)]
+    for i, (array, digest) in enumerate(ctx.__dict__["input_digests"]):
+        if any(np.may_share_memory(array, s) for s in saved) and _digest(array) != digest:
+            raise RuntimeError(
+                f"detect_anomaly: input {i} of {ctx.name} (shape {array.shape}) was changed in "
+                "place after the op ran, by a write that bypassed tinytorch (into .data?); its "
+                "gradient would use the new values. Change a tensor with x[...] = ... under "
+                "no_grad(), after backward()."
             )
 
 
