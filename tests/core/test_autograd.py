@@ -129,6 +129,17 @@ def test_changing_a_saved_input_in_place_fails_at_backward_naming_the_op_and_ver
         loss.backward()
 
 
+def test_changing_an_input_that_needs_no_gradient_still_counts():
+    """The batch x needs no gradient, but the weight's gradient is computed from it."""
+    layer = nn.Linear(3, 2)
+    x = tinytorch.ones(4, 3)
+    loss = layer(x).sum()
+    x[0] = 7.0
+    with pytest.raises(RuntimeError, match=_MODIFIED + r": input 0 of Linear \(a float32 tensor "
+                       r"of shape \(4, 3\)\) is at version 1; expected version 0"):
+        loss.backward()
+
+
 def test_an_optimizer_step_between_forward_and_backward_fails_at_backward():
     layer = nn.Linear(3, 2)
     optimizer = tinytorch.optim.SGD(layer.parameters(), lr=0.1)

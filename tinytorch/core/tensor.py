@@ -153,7 +153,8 @@ class Tensor:
         An op records its inputs' versions when it runs; backward() refuses to use a saved
         input whose version has moved since, because its gradient would be computed from the
         new values (see `autograd.backward`). Tensors that share memory (a view, `detach()`)
-        share the counter. NumPy writes into `.data` bypass it, as they do in PyTorch.
+        share the counter. NumPy writes into `.data` bypass it, as they do in PyTorch's
+        `.data`; `detect_anomaly()` catches those by hashing each saved input.
         """
         return self._version_counter[0]
 
