@@ -164,6 +164,9 @@ def test_what_is_not_a_parameter_list_is_refused():
         SGD([np.zeros(2)], lr=0.1)
     with pytest.raises(TypeError, match="non-leaf"):
         SGD([Linear(2, 2).weight * 2], lr=0.1)
+    layer = Linear(2, 2)
+    with pytest.raises(TypeError, match="not a mixture"):
+        SGD([{"params": [layer.weight]}, layer.bias], lr=0.1)
 
 
 def test_dampening_matches_pytorch():

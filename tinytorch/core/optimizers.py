@@ -53,6 +53,9 @@ class Optimizer:
         if not params:
             raise ValueError(f"{name} got an empty parameter list")
         groups = params if isinstance(params[0], dict) else [{"params": params}]
+        if not all(isinstance(g, dict) and "params" in g for g in groups):
+            raise TypeError(f"{name} takes tensors or parameter-group dicts with a 'params' key, "
+                            "not a mixture")
         self.defaults = defaults
         self.param_groups = [{**defaults, **g, "params": list(g["params"])} for g in groups]
         seen = set()
