@@ -118,6 +118,106 @@ def test_backward_frees_what_the_ops_saved():
     assert "released" in tinytorch.core.autograd.Function.__slots__
 
 
+# ----- in-place changes of saved tensors ---------------------------------------------------
+
+_MODIFIED = "modified by an inplace operation"
+
+
+def _square_then_change_w():
+    w = tinytorch.tensor([1.0, 2.0], requires_grad=True)
+    loss = (w * w).sum()
+    with tinytorch.no_grad():
+        w[0] = 5.0
+    return loss
+
+
+def _linear_then_change_the_batch():
+    """The batch x needs no gradient, but the weight's gradient is computed from it."""
+    x = tinytorch.ones(4, 3)
+    loss = nn.Linear(3, 2)(x).sum()
+    x[0] = 7.0
+    return loss
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (_square_then_change_w, r"input 0 of Mul \(a float32 tensor of shape \(2,\)\)"),
+    (_linear_then_change_the_batch, r"input 0 of Linear \(a float32 tensor of shape \(4, 3\)\)"),
+])
+def test_changing_a_saved_input_in_place_fails_at_backward_naming_the_op_and_versions(change, message):
+    loss = change()
+    with pytest.raises(RuntimeError, match=f"{_MODIFIED}: {message} is at version 1; expected version 0"):
+        loss.backward()
+
+
+def test_an_optimizer_step_between_forward_and_backward_fails_at_backward():
+    layer = nn.Linear(3, 2)
+    optimizer = tinytorch.optim.SGD(layer.parameters(), lr=0.1)
+    layer(tinytorch.ones(4, 3)).sum().backward()
+    loss = (layer(tinytorch.ones(4, 3)) ** 2).sum()
+    optimizer.step()
+    with pytest.raises(RuntimeError, match=_MODIFIED + r": input 1 of Linear"):
+        loss.backward()
+
+
+def test_changing_an_output_that_the_op_saved_fails_at_backward():
+    y = tinytorch.tensor([1.0, 2.0], requires_grad=True).exp()  # Exp's backward uses y itself
+    with tinytorch.no_grad():
+        y[0] = 0.0
+    with pytest.raises(RuntimeError, match=_MODIFIED + ": the output of Exp"):
+        y.sum().backward()
+
+
+@pytest.mark.parametrize("writer", [lambda w: w.detach(), lambda w: w.detach().reshape(-1),
+                                    lambda w: w.detach()[0]], ids=["detach", "view", "slice"])
+def test_writes_through_a_tensor_sharing_memory_are_seen_too(writer):
+    w = tinytorch.tensor([[1.0, 2.0]], requires_grad=True)
+    loss = (w * 3 * w).sum()
+    alias = writer(w)
+    alias[0] = 7.0
+    with pytest.raises(RuntimeError, match=_MODIFIED):
+        loss.backward()
+
+
+def test_a_numpy_write_into_data_is_caught_under_detect_anomaly():
+    """`.data` is the raw array: writing into it bypasses the version counter (as in PyTorch),
+    so the always-on check cannot see it; detect_anomaly() hashes each input and does."""
+    w = tinytorch.tensor([1.0, 2.0], requires_grad=True)
+    with autograd.detect_anomaly():
+        loss = (w * 3 * w).sum()
+        w.data[0] = 5.0
+        with pytest.raises(RuntimeError, match=r"input \d of Mul \(shape \(2,\)\) was changed in place"):
+            loss.backward()
+
+
+def test_detect_anomaly_ignores_a_rebound_data_array_and_inputs_the_op_did_not_keep():
+    w = tinytorch.tensor([1.0, 2.0], requires_grad=True)
+    with autograd.detect_anomaly():
+        loss = (w + 1).sum() + (w * 2).sum()  # Add keeps nothing; Mul by a constant keeps w
+        w.data = np.array([9.0, 9.0], np.float32)  # a new array: the saved one is unchanged
+        loss.backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [3.0, 3.0])
+
+
+def test_changing_an_input_the_op_did_not_keep_is_harmless():
+    x = tinytorch.tensor([1.0, 2.0], requires_grad=True)
+    loss = (x + 1).sum()  # Add's backward does not read x
+    with tinytorch.no_grad():
+        x[0] = 3.0
+    loss.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
+
+
+def test_in_place_changes_after_backward_are_the_normal_training_loop():
+    layer = nn.Linear(3, 2)
+    optimizer = tinytorch.optim.Adam(layer.parameters())
+    for _ in range(3):
+        loss = (layer(tinytorch.ones(4, 3)) ** 2).sum()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    assert layer.weight._version == 3
+
+
 # ----- grad modes -------------------------------------------------------------------------
 
 def test_no_grad_records_nothing_and_restores_the_mode():
@@ -219,6 +319,54 @@ def test_gradcheck_skips_integer_inputs_and_leaves_the_inputs_alone():
     assert tinytorch.gradcheck(lambda t, i: t[i] * 2, x, index)
     np.testing.assert_array_equal(x.numpy(), before)
     assert x.grad is None
+
+
+def _small_models():
+    from tinytorch.core.spatial import BatchNorm2d, Conv2d, MaxPool2d
+    from tinytorch.core.transformer import TransformerBlock
+
+    tinytorch.manual_seed(0)
+    mlp = nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Dropout(0.3), nn.Linear(5, 2))
+    conv = nn.Sequential(Conv2d(2, 3, 3, padding=1), BatchNorm2d(3), nn.ReLU(), MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(12, 2))
+    return [(mlp, tinytorch.randn(4, 3)), (conv, tinytorch.randn(2, 2, 4, 4)),
+            (TransformerBlock(4, 2, dropout=0.1), tinytorch.randn(2, 3, 4))]
+
+
+@pytest.mark.parametrize("index", [0, 1, 2], ids=["mlp", "conv_net", "transformer_block"])
+def test_gradcheck_of_whole_models_in_float64_checks_inputs_and_every_parameter(index):
+    model, x = _small_models()[index]
+    with pytest.raises(TypeError, match=r"call \.double\(\)"):  # float32: a false failure before
+        tinytorch.gradcheck(model, x)
+    buffers = {name: b.numpy().copy() for name, b in model.named_buffers()}
+    assert tinytorch.gradcheck(model.double(), x)
+    assert all(p.grad is None for p in model.parameters())
+    for name, b in model.named_buffers():  # batch norm's running statistics are put back
+        np.testing.assert_array_equal(b.numpy(), buffers[name], err_msg=name)
+
+
+class _WronglyScaled(nn.Module):
+    """x * 2w with a wrong backward for w (see `_Double`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(np.array([0.5, -1.0, 2.0]))
+
+    def forward(self, x):
+        return x * apply(_Double, self.w)
+
+
+def test_gradcheck_of_a_model_catches_a_wrong_parameter_gradient_and_names_it():
+    model = nn.Sequential(nn.Linear(3, 3), _WronglyScaled()).double()
+    with pytest.raises(AssertionError, match=r"parameter '1.w' \(shape \(3,\)\)"):
+        tinytorch.gradcheck(model, tinytorch.randn(2, 3))
+
+
+def test_gradcheck_of_a_function_that_casts_to_float32_says_so():
+    layer = nn.Linear(3, 2)
+    with pytest.raises(TypeError, match="returned float32 from float64 inputs"):
+        tinytorch.gradcheck(lambda x: layer(x), tinytorch.randn(2, 3))
+    assert tinytorch.gradcheck(lambda x: layer.double()(x), tinytorch.randn(2, 3))
 
 
 # ----- end to end -------------------------------------------------------------------------

@@ -4,7 +4,8 @@ import pytest
 import tinytorch
 from tinytorch.core.checkpoint import load_checkpoint, save_checkpoint
 from tinytorch.core.layers import Linear, Sequential
-from tinytorch.core.optimizers import Adam
+from tinytorch.core.optimizers import SGD, Adam
+from tinytorch.core.random import get_rng_state
 from tinytorch.core.schedulers import StepLR
 
 
@@ -94,3 +95,34 @@ def test_save_refuses_anything_but_a_state_dict(tmp_path, state, message):
     with pytest.raises(TypeError, match=message):
         tinytorch.save(state, tmp_path / "x.pt")
     assert not list(tmp_path.iterdir())
+
+
+def _values(model, optimizer):
+    return ({k: v.tobytes() for k, v in model.state_dict().items()},
+            {k: v.tobytes() for k, v in optimizer.state_dict().items()})
+
+
+@pytest.mark.parametrize("mismatch", ["optimizer", "scheduler", "rng"])
+def test_a_mismatch_anywhere_leaves_model_optimizer_and_scheduler_unchanged(tmp_path, mismatch):
+    model, opt, sched = trained()
+    path = save_checkpoint(tmp_path / "run.npz", model, opt, sched, epoch=2)
+    model2, opt2, sched2 = trained()
+    if mismatch == "optimizer":  # the model part fits; an Adam state does not fit SGD
+        opt2 = SGD(model2.parameters(), lr=0.3)
+        sched2 = StepLR(opt2, 1)
+    elif mismatch == "scheduler":
+        with np.load(path) as f:
+            arrays = dict(f)
+        arrays["scheduler/base_lrs"] = np.asarray([0.01, 0.02])
+        np.savez(path, **arrays)
+    else:
+        with np.load(path) as f:
+            arrays = dict(f)
+        arrays["meta/rng_state"] = np.asarray("{not json")
+        np.savez(path, **arrays)
+    before, lr, step = _values(model2, opt2), opt2.param_groups[0]["lr"], sched2.last_step
+    rng = get_rng_state()
+    with pytest.raises(ValueError):
+        load_checkpoint(path, model2, opt2, sched2)
+    assert _values(model2, opt2) == before and opt2.param_groups[0]["lr"] == lr
+    assert sched2.last_step == step and get_rng_state() == rng

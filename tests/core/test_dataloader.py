@@ -105,3 +105,23 @@ def test_subset_batches_through_the_parent():
 def test_bad_arguments_are_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+class PythonNumbers(Dataset):
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        return float(i) / 2, i
+
+
+@pytest.mark.parametrize("data", [TensorDataset([0.5, 1.5, 2.5, 3.5], [0, 1, 0, 1]), PythonNumbers()],
+                         ids=["TensorDataset", "collate"])
+def test_python_floats_make_float32_batches(data):
+    x, y = next(iter(DataLoader(data, batch_size=2)))
+    assert x.dtype == tinytorch.float32 and y.dtype == tinytorch.int64
+
+
+def test_a_float64_array_keeps_float64_as_a_tensor_does():
+    x, _ = next(iter(DataLoader(TensorDataset(np.zeros((4, 2)), np.arange(4)), batch_size=2)))
+    assert x.dtype == tinytorch.float64

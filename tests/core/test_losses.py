@@ -84,3 +84,16 @@ def test_bce_with_logits_is_stable_for_huge_logits():
 def test_bad_input_is_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_cross_entropy_of_integer_logits_is_a_float32_loss():
+    loss = L.cross_entropy(tinytorch.tensor(LOGITS.astype(np.int64)), TARGET)
+    assert loss.dtype == tinytorch.float32
+    expected = -log_softmax(LOGITS.astype(np.int64))[np.arange(4), TARGET].mean()
+    assert loss.item() == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize("loss_fn", [L.binary_cross_entropy, L.binary_cross_entropy_with_logits])
+def test_binary_cross_entropy_of_integer_inputs_is_float32(loss_fn):
+    loss = loss_fn(tinytorch.tensor([0, 1, 1]), tinytorch.tensor([0.0, 1.0, 0.0]))
+    assert loss.dtype == tinytorch.float32

@@ -88,3 +88,68 @@ def test_repr_is_a_tree():
     text = repr(Sequential(Linear(2, 3), Sequential(Linear(3, 1))))
     assert "(0): Linear(in_features=2, out_features=3, bias=True)" in text
     assert "(1): Sequential(\n    (0): Linear(in_features=3, out_features=1, bias=True)" in text
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("scale", Tensor(np.ones(4, np.float32)), "cannot assign 'Tensor' as parameter 'scale' "
+                                              r"\(Parameter or None expected\)"),
+    ("fc", Linear(3, 4).weight, None),  # a Parameter may replace a child: it is registered
+    ("fc", 3, "cannot assign 'int' as child module 'fc'"),
+    ("running", np.zeros(4), "cannot assign 'ndarray' as buffer 'running'"),
+])
+def test_assigning_the_wrong_kind_to_a_registered_name_is_refused(name, value, message):
+    block = Block()
+    if message is None:
+        setattr(block, name, value)
+        assert dict(block.named_parameters())[name] is value
+        return
+    with pytest.raises(TypeError, match=message):
+        setattr(block, name, value)
+    assert name in {**block._parameters, **block._modules, **block._buffers}
+
+
+def test_a_new_tensor_for_a_buffer_stays_a_buffer():
+    block = Block()
+    block.running = Tensor(np.full(4, 2.0, np.float32))
+    np.testing.assert_array_equal(block.state_dict()["running"], 2.0)
+
+
+def _snapshot(model):
+    return {name: value.tobytes() for name, value in model.state_dict().items()}
+
+
+@pytest.mark.parametrize(("change", "error"), [
+    (lambda s: s.__setitem__("1.weight", np.zeros((3, 4))), ValueError),  # the last one is wrong
+    (lambda s: s.__setitem__("1.bias", np.array(["a", "b"])), TypeError),
+    (lambda s: s.pop("1.bias"), KeyError),
+])
+def test_a_failed_load_state_dict_leaves_every_value_byte_identical(change, error):
+    source, target = Sequential(Block(), Linear(4, 2)), Sequential(Block(), Linear(4, 2))
+    state = source.state_dict()
+    change(state)
+    before = _snapshot(target)
+    with pytest.raises(error):
+        target.load_state_dict(state)
+    assert _snapshot(target) == before
+
+
+def test_double_and_float_convert_parameters_buffers_and_grads_in_place():
+    from tinytorch.core.optimizers import SGD
+
+    block = Block()
+    block.register_buffer("steps", Tensor(np.zeros(1, np.int64)))
+    params = list(block.parameters())
+    optimizer = SGD(params, lr=0.1)
+    block(tinytorch.randn(2, 3)).sum().backward()
+    assert block.double() is block
+    assert list(block.parameters()) == params  # the same objects: the optimizer still has them
+    assert all(p.dtype == tinytorch.float64 and p.grad.dtype == tinytorch.float64 for p in params)
+    assert block.running.dtype == tinytorch.float64 and block.steps.dtype == tinytorch.int64
+    before = block.fc.weight.numpy().copy()
+    optimizer.step()
+    assert not np.array_equal(block.fc.weight.numpy(), before)
+    assert block(tinytorch.randn(2, 3)).dtype == tinytorch.float64
+    assert block.float().fc.weight.dtype == tinytorch.float32 and block.running.dtype == tinytorch.float32
+    assert block.to("float64").scale.dtype == tinytorch.float64
+    with pytest.raises(TypeError, match="not a float dtype"):
+        block.to(tinytorch.int64)

@@ -122,3 +122,106 @@ def test_bad_construction_is_named():
         SGD([], lr=0.1)
     with pytest.raises(ValueError, match="Nesterov"):
         SGD(Linear(1, 1).parameters(), nesterov=True)
+
+
+@pytest.mark.parametrize(("opt_class", "hyper", "message"), [
+    (SGD, dict(lr=-0.1), "invalid lr -0.1"),
+    (SGD, dict(lr=float("nan")), "invalid lr nan"),
+    (Adam, dict(lr=float("inf")), "invalid lr inf"),
+    (SGD, dict(lr=0.1, momentum=-0.9), "invalid momentum"),
+    (SGD, dict(lr=0.1, weight_decay=-1e-4), "invalid weight_decay"),
+    (SGD, dict(lr=0.1, momentum=0.9, dampening=1.5), "invalid dampening"),
+    (SGD, dict(lr=0.1, momentum=0.9, dampening=0.1, nesterov=True), "Nesterov.*zero dampening"),
+    (Adam, dict(eps=-1e-8), "invalid eps"),
+    (Adam, dict(betas=(0.9, 1.0)), r"invalid betas \(0.9, 1.0\)"),
+    (AdamW, dict(betas=(-0.1, 0.999)), "invalid betas"),
+    (Adam, dict(betas=(0.9,)), "invalid betas"),
+    (RMSprop, dict(alpha=-0.5), "invalid alpha"),
+])
+def test_invalid_hyperparameters_are_refused_with_their_name(opt_class, hyper, message):
+    with pytest.raises(ValueError, match=f"{opt_class.__name__}: {message}"):
+        opt_class(Linear(2, 2).parameters(), **hyper)
+
+
+def test_invalid_hyperparameters_in_a_parameter_group_are_refused():
+    layer = Linear(2, 2)
+    with pytest.raises(ValueError, match="invalid lr -1"):
+        SGD([{"params": [layer.weight]}, {"params": [layer.bias], "lr": -1}], lr=0.1)
+
+
+def test_a_parameter_given_twice_is_refused():
+    layer = Linear(2, 2)
+    with pytest.raises(ValueError, match=r"shape \(2, 2\) is given more than once"):
+        SGD([layer.weight, layer.bias, layer.weight], lr=0.1)
+    with pytest.raises(ValueError, match="more than once"):
+        Adam([{"params": [layer.weight]}, {"params": [layer.weight, layer.bias]}])
+
+
+def test_what_is_not_a_parameter_list_is_refused():
+    with pytest.raises(TypeError, match=r"single tensor: pass \[tensor\]"):
+        SGD(Linear(2, 2).weight, lr=0.1)
+    with pytest.raises(TypeError, match="got ndarray"):
+        SGD([np.zeros(2)], lr=0.1)
+    with pytest.raises(TypeError, match="non-leaf"):
+        SGD([Linear(2, 2).weight * 2], lr=0.1)
+    layer = Linear(2, 2)
+    with pytest.raises(TypeError, match="not a mixture"):
+        SGD([{"params": [layer.weight]}, layer.bias], lr=0.1)
+
+
+def test_dampening_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    hyper = dict(lr=0.1, momentum=0.9, dampening=0.3)
+    w, _ = run(SGD, **hyper)
+    p = torch.nn.Parameter(torch.tensor(W0))
+    topt = torch.optim.SGD([p], **hyper)
+    for g in GRADS:
+        p.grad = torch.tensor(g)
+        topt.step()
+    np.testing.assert_allclose(w, p.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_dampening_scales_the_new_gradient_in_the_velocity():
+    w, _ = run(SGD, lr=0.1, momentum=0.5, dampening=0.5)
+    v = GRADS[0].astype(np.float64)  # the first step takes the gradient undamped, as PyTorch
+    expected = W0 - 0.1 * v
+    for g in GRADS[1:]:
+        v = 0.5 * v + 0.5 * g
+        expected = expected - 0.1 * v
+    np.testing.assert_allclose(w, expected, rtol=1e-5)
+
+
+@pytest.mark.parametrize("max_norm", [-1.0, float("nan")])
+def test_clip_grad_norm_refuses_a_negative_or_nan_max_norm(max_norm):
+    a = Parameter(np.zeros(2, np.float32))
+    a.grad = tinytorch.Tensor([3.0, 4.0])
+    with pytest.raises(ValueError, match="max_norm must be >= 0"):
+        clip_grad_norm_([a], max_norm)
+    np.testing.assert_array_equal(a.grad.numpy(), [3.0, 4.0])
+
+
+def test_loading_another_optimizers_state_is_refused_and_changes_nothing():
+    _, adam = run(Adam, lr=0.01)
+    p = Parameter(W0.copy())
+    sgd = SGD([p], lr=0.5, momentum=0.9)
+    p.grad = tinytorch.Tensor(GRADS[0].copy())
+    sgd.step()
+    before = {k: v.copy() for k, v in sgd.state_dict().items()}
+    with pytest.raises(ValueError, match=r"state of Adam .* into SGD"):
+        sgd.load_state_dict(adam.state_dict())
+    assert sgd.param_groups[0]["lr"] == 0.5
+    after = sgd.state_dict()
+    assert after.keys() == before.keys()
+    for key, value in before.items():
+        np.testing.assert_array_equal(after[key], value, err_msg=key)
+
+
+def test_loading_state_with_a_wrong_shape_changes_nothing():
+    _, adam = run(Adam, lr=0.01)
+    state = adam.state_dict()
+    state["param0.v"] = np.zeros(3, np.float32)
+    p = Parameter(W0.copy())
+    other = Adam([p], lr=0.5)
+    with pytest.raises(ValueError, match="'v' of parameter 0 has shape"):
+        other.load_state_dict(state)
+    assert other.param_groups[0]["lr"] == 0.5 and other.step_count == 0 and not other.state

@@ -1,5 +1,6 @@
 import math
 
+import numpy as np
 import pytest
 
 from tinytorch.core.layers import Linear
@@ -39,3 +40,32 @@ def test_state_dict_resumes_the_schedule():
     fresh = StepLR(opt, 2, gamma=0.5)
     fresh.load_state_dict(sched.state_dict())
     assert fresh.get_last_lr() == sched.get_last_lr() == [0.5]
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda o: StepLR(o, step_size=0), "StepLR: step_size must be >= 1, got 0"),
+    (lambda o: StepLR(o, step_size=1, gamma=0), "gamma must be in"),
+    (lambda o: CosineAnnealingLR(o, total_steps=0), "total_steps must be >= 1"),
+    (lambda o: CosineAnnealingLR(o, 10, min_factor=2), "min_factor must be in"),
+    (lambda o: LinearWarmupLR(o, warmup_steps=-1), "warmup_steps must be >= 0"),
+    (lambda o: LinearWarmupLR(o, warmup_steps=10, total_steps=5), "total_steps must be >= 10"),
+])
+def test_invalid_schedule_arguments_are_named(make, message):
+    opt = SGD(Linear(1, 1).parameters(), lr=1.0)
+    with pytest.raises(ValueError, match=message):
+        make(opt)
+    assert opt.param_groups[0]["lr"] == 1.0
+
+
+def test_a_fractional_step_size_is_refused():
+    with pytest.raises(TypeError, match="step_size must be an integer, got 2.5"):
+        StepLR(SGD(Linear(1, 1).parameters(), lr=1.0), step_size=2.5)
+
+
+def test_a_state_for_other_groups_is_refused_and_changes_nothing():
+    opt = SGD(Linear(1, 1).parameters(), lr=1.0)
+    sched = StepLR(opt, 1, gamma=0.5)
+    sched.step()
+    with pytest.raises(ValueError, match="2 learning rates, the optimizer has 1"):
+        sched.load_state_dict({"last_step": np.asarray(5), "base_lrs": np.asarray([1.0, 2.0])})
+    assert sched.last_step == 1 and opt.param_groups[0]["lr"] == 0.5

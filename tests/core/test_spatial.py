@@ -202,3 +202,15 @@ def test_a_small_cnn_learns_to_tell_stripes_apart():
         optimizer.step()
     model.eval()
     assert (model(tinytorch.tensor(images)).numpy().argmax(1) == labels).all()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int64", "uint8"])
+@pytest.mark.parametrize("pool", [lambda x: spatial.avg_pool2d(x, 2), lambda x: spatial.max_pool2d(x, 2),
+                                  lambda x: spatial.adaptive_avg_pool2d(x, 1)],
+                         ids=["avg", "max", "adaptive_avg"])
+def test_pooling_returns_float32_for_float32_and_integer_images(pool, dtype):
+    x = tinytorch.tensor(np.arange(16).reshape(1, 1, 4, 4), dtype=dtype)
+    out = pool(x)
+    assert out.dtype == tinytorch.float32
+    np.testing.assert_allclose(out.numpy(), pool(x.float()).numpy())
+    assert out.numpy().max() > 0  # an integer pooling matrix would average to 0

@@ -272,3 +272,91 @@ def test_repr_is_readable(make, text):
 def test_repr_of_a_large_tensor_is_summarised():
     text = repr(tinytorch.arange(10_000))
     assert "..." in text and len(text) < 200
+
+
+@pytest.mark.parametrize(("grad", "error", "message"), [
+    (np.zeros(3, np.float32), TypeError, r"must be a Tensor or None, got ndarray \(wrap"),
+    (tinytorch.zeros(1), ValueError, r"grad has shape \(1,\), the tensor has shape \(3,\)"),
+    (tinytorch.zeros(3, dtype=tinytorch.float64), TypeError, "grad has dtype float64, the tensor "
+                                                              "has dtype float32"),
+])
+def test_assigning_a_wrong_grad_is_refused_at_once(grad, error, message):
+    x = tinytorch.zeros(3, requires_grad=True)
+    with pytest.raises(error, match=message):
+        x.grad = grad
+    assert x.grad is None
+    x.grad = tinytorch.ones(3)
+    x.grad = None
+
+
+# ----- one promotion rule -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    ("int64", "float32", float32), ("uint8", "float32", float32), ("bool", "float32", float32),
+    ("float32", "float64", float64), ("int8", "uint8", int64), ("int8", "int8", tinytorch.int8),
+    ("bool", "int64", int64), ("bool", "bool", tinytorch.bool_),
+])
+def test_promote_types_is_pytorchs_rule(a, b, expected):
+    from tinytorch.core.tensor import promote_types
+
+    assert promote_types(np.dtype(a), np.dtype(b)) == expected
+    x, y = tinytorch.zeros(2, dtype=a), tinytorch.zeros(2, dtype=b)
+    assert (x + y).dtype == expected  # NumPy gives int16 for int8 + uint8
+
+
+@pytest.mark.parametrize("combine", [tinytorch.cat, tinytorch.stack])
+def test_cat_and_stack_of_int_and_float_are_float32(combine):
+    mixed = combine([tinytorch.tensor([1, 2]), tinytorch.tensor([0.5, 1.5])])
+    assert mixed.dtype == float32
+    np.testing.assert_array_equal(mixed.numpy().ravel(), [1, 2, 0.5, 1.5])
+
+
+def test_cat_keeps_the_gradient_path_through_the_promotion():
+    x = tinytorch.tensor([0.5], dtype=float64, requires_grad=True)
+    tinytorch.cat([tinytorch.tensor([1.0]), x]).sum().backward()
+    assert x.grad.dtype == float64 and x.grad.item() == 1.0
+
+
+@pytest.mark.parametrize("method", ["softmax", "log_softmax"])
+def test_softmax_of_integers_is_float32(method):
+    out = getattr(tinytorch.tensor([[1, 2, 3]]), method)(-1)
+    assert out.dtype == float32
+    np.testing.assert_allclose(out.numpy(), getattr(tinytorch.tensor([[1.0, 2.0, 3.0]]), method)(-1)
+                               .numpy())
+
+
+# ----- bad sizes and dims -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: tinytorch.arange(0, 5, 0), ValueError, "arange: step must be nonzero"),
+    (lambda: tinytorch.ones(4).split(0), ValueError, "split_size must be a positive integer, got 0"),
+    (lambda: tinytorch.ones(4).split([5, -1]), ValueError, "must not be negative"),
+    (lambda: tinytorch.ones(4).split(2, axis=1), IndexError, r"range of \[-1, 0\], but got 1"),
+    (lambda: tinytorch.cat([tinytorch.ones(2)], axis=5), IndexError, r"range of \[-1, 0\], but got 5"),
+    (lambda: tinytorch.stack([tinytorch.ones(2)], axis=-3), IndexError, r"range of \[-2, 1\], but got -3"),
+    (lambda: tinytorch.ones(2, 3).transpose(0, 5), IndexError, r"range of \[-2, 1\], but got 5"),
+    (lambda: tinytorch.ones(2, 3).flatten(3), IndexError, r"range of \[-2, 1\], but got 3"),
+    (lambda: tinytorch.ones(2, 3, 4).flatten(2, 1), ValueError, "start_dim 2 comes after end_dim 1"),
+])
+def test_bad_sizes_and_dims_name_the_argument(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_negative_dims_still_count_from_the_end():
+    x = tinytorch.ones(2, 3, 4)
+    assert x.transpose(0, -1).shape == (4, 3, 2)
+    assert x.flatten(-2).shape == (2, 12)
+    assert tinytorch.stack([x, x], axis=-1).shape == (2, 3, 4, 2)
+    assert [t.shape for t in x.split(2, axis=-1)] == [(2, 3, 2), (2, 3, 2)]
+
+
+@pytest.mark.parametrize("method", ["softmax", "log_softmax"])
+def test_softmax_over_an_empty_axis_is_empty_as_in_pytorch(method):
+    x = tinytorch.zeros(2, 0, requires_grad=True)
+    out = getattr(x, method)(-1)
+    assert out.shape == (2, 0)
+    out.sum().backward()
+    assert x.grad.shape == (2, 0)

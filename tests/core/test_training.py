@@ -77,6 +77,33 @@ def test_gradient_accumulation_equals_one_big_batch():
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
+def test_a_last_partial_accumulation_group_steps_on_the_mean_of_its_batches():
+    """5 batches with accumulate=2: the groups are (0, 1), (2, 3) and (4,) alone; each step
+    must equal one SGD step on its group's mean loss (no other scaling)."""
+    x, y = blobs(10)
+    batches = [(tinytorch.Tensor(x[i:i + 2]), tinytorch.Tensor(y[i:i + 2])) for i in range(0, 10, 2)]
+    tinytorch.manual_seed(5)
+    model = Sequential(Linear(2, 3), ReLU(), Linear(3, 2))
+    tinytorch.manual_seed(5)
+    reference = Sequential(Linear(2, 3), ReLU(), Linear(3, 2))
+    Trainer(model, SGD(model.parameters(), lr=0.5), accumulate=2).fit(batches, epochs=1)
+    ref_trainer = Trainer(reference, SGD(reference.parameters(), lr=0.5))
+    groups = [(0, 4), (4, 8), (8, 10)]
+    ref_trainer.fit([(tinytorch.Tensor(x[a:b]), tinytorch.Tensor(y[a:b])) for a, b in groups],
+                    epochs=1)
+    for p, q in zip(model.parameters(), reference.parameters(), strict=True):
+        np.testing.assert_allclose(p.numpy(), q.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_evaluate_restores_training_mode_after_an_error():
+    model = Sequential(Linear(2, 2), Dropout(0.5))
+    trainer = Trainer(model, SGD(model.parameters(), lr=0.1))
+    bad = [(tinytorch.ones(3, 5), tinytorch.Tensor([0, 1, 0]))]  # 5 features, the model takes 2
+    with pytest.raises(ValueError, match="features"):
+        trainer.evaluate(bad)
+    assert all(m.training for m in model.modules())
+
+
 def test_early_stopping_stops_when_the_metric_stalls():
     x, y = blobs()
     model = Sequential(Linear(2, 2))

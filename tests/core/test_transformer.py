@@ -93,3 +93,12 @@ def test_generate_errors():
         small_gpt().generate([], 3)
     with pytest.raises(ValueError, match="temperature"):
         small_gpt().generate([1], 3, temperature=-1)
+
+
+def test_layer_norm_of_integers_is_float32():
+    from tinytorch.core.transformer import layer_norm
+
+    x = tinytorch.tensor([[1, 2, 3, 6]])
+    for out in (LayerNorm(4)(x), layer_norm(x, 4)):
+        assert out.dtype == tinytorch.float32
+        np.testing.assert_allclose(out.numpy(), LayerNorm(4)(x.float()).numpy(), rtol=1e-6)

@@ -5,8 +5,8 @@
     11 embeddings     12 attention      13 transformer
 
 and what they share: `ops/` (every op's forward and backward), `module` (Module, Parameter),
-`init` (weight initialisers), `random` (the seeded generator), `kernels` (the matrix-multiply
-kernel per platform), `schedulers`, `transforms` (batch transforms for 08) and `checkpoint`
-(saving and resuming). PyTorch's import paths for the same objects are `tinytorch.nn`,
+`init` (weight initialisers), `arguments` (checks of the sizes constructors are given),
+`random` (the seeded generator), `kernels` (the matrix-multiply kernel per platform),
+`schedulers`, `transforms` (batch transforms for 08) and `checkpoint` (saving and resuming). PyTorch's import paths for the same objects are `tinytorch.nn`,
 `tinytorch.nn.functional`, `tinytorch.optim` and `tinytorch.utils.data`.
 """

@@ -20,6 +20,7 @@ import math
 
 import numpy as np
 
+from tinytorch.core.arguments import check_counts
 from tinytorch.core.layers import Dropout, Linear, dropout
 from tinytorch.core.module import Module
 from tinytorch.core.ops.attention_weights import AttentionWeights
@@ -80,6 +81,7 @@ class MultiHeadAttention(Module):
 
     def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True):
         super().__init__()
+        check_counts("MultiHeadAttention", embed_dim=embed_dim, num_heads=num_heads)
         if embed_dim % num_heads:
             raise ValueError(f"embed_dim ({embed_dim}) must be divisible by num_heads "
                              f"({num_heads})")

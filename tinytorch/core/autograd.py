@@ -82,11 +82,15 @@ def enable_grad() -> _GradMode:
 
 @contextlib.contextmanager
 def detect_anomaly():
-    """Check every forward output and every backward gradient for NaN or infinity.
+    """Check every forward output and every backward gradient for NaN or infinity, and every
+    saved input for NumPy writes into `.data` between forward and backward.
 
     Off by default because the checks cost a pass over every array. When a non-finite value
     appears, a `FloatingPointError` names the operation that produced it and its input shapes,
-    which is what you need to find where a loss turned into NaN.
+    which is what you need to find where a loss turned into NaN. In-place changes through
+    tinytorch (`x[i] = ...`, optimizer steps) are caught always, by version counters; a write
+    straight into the NumPy array (`w.data[...] = ...`) bypasses them, so only here, where each
+    input's bytes are hashed at forward, does backward see it.
     """
     previous = _mode.detect_anomaly
     _mode.detect_anomaly = True
@@ -111,12 +115,17 @@ class Function:
     forward saved: a slot of its own, so `__dict__` holds nothing but the saved values.
     """
 
-    __slots__ = ("inputs", "needs_input_grad", "released", "__dict__")
+    __slots__ = ("inputs", "needs_input_grad", "released", "input_versions", "output_version", "__dict__")
 
     def __init__(self, *inputs):
         self.inputs = inputs
         self.needs_input_grad = tuple(t.requires_grad for t in inputs)
         self.released = False
+        # Compared at backward with the versions then: see `_check_saved_unmodified`.
+        self.input_versions = [t._version_counter[0] for t in inputs]
+        self.output_version = 0
+        if _mode.detect_anomaly:  # a list of tuples: not mistaken for arrays the op saved
+            self.__dict__["input_digests"] = [(t.data, _digest(t.data)) for t in inputs]
 
     def forward(self, *arrays, **options) -> np.ndarray:
         raise NotImplementedError
@@ -206,6 +215,11 @@ def backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
                 "graph's saved arrays. Pass retain_graph=True to the first backward() if you "
                 "need to go through the graph again."
             )
+        if (node._version_counter[0] != ctx.output_version
+                or [t._version_counter[0] for t in ctx.inputs] != ctx.input_versions):
+            _check_saved_unmodified(ctx, node)
+        if "input_digests" in ctx.__dict__:
+            _check_saved_bytes(ctx)
         input_grads = profilers[0].run(ctx, "backward", (g,), {}) if profilers else ctx.backward(g)
         if not isinstance(input_grads, tuple):
             input_grads = (input_grads,)
@@ -219,6 +233,47 @@ def backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
             pending[key] = pending[key] + pg if key in pending else pg
         if not retain_graph:
             ctx.release()
+
+
+def _check_saved_unmodified(ctx: Function, output) -> None:
+    """Raise if an input or output of `ctx` was changed in place after the op ran and the op
+    kept its values for backward (the gradient would silently use the new values).
+
+    Called only when a version moved, so the usual step pays for two list comparisons. An op
+    that did not keep the changed array (Add keeps nothing) is not affected, as in PyTorch.
+    """
+    saved = [v for v in ctx.__dict__.values() if isinstance(v, np.ndarray)]
+    changed = [(f"input {i}", t, expected) for i, (t, expected)
+               in enumerate(zip(ctx.inputs, ctx.input_versions, strict=True))
+               if t._version_counter[0] != expected]
+    if output._version_counter[0] != ctx.output_version:
+        changed.append(("the output", output, ctx.output_version))
+    for role, t, expected in changed:
+        if any(np.may_share_memory(t.data, array) for array in saved):
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: {role} of {ctx.name} (a {t.dtype} tensor of shape {t.shape}) "
+                f"is at version {t._version_counter[0]}; expected version {expected} instead. "
+                "Make in-place changes (x[...] = ..., optimizer.step()) after backward(), or "
+                "change a .clone() instead."
+            )
+
+
+def _digest(array: np.ndarray) -> int:
+    return hash(array.tobytes())
+
+
+def _check_saved_bytes(ctx: Function) -> None:
+    """Under detect_anomaly: raise if an input array the op kept changed its bytes since."""
+    saved = [v for v in ctx.__dict__.values() if isinstance(v, np.ndarray)]
+    for i, (array, digest) in enumerate(ctx.__dict__["input_digests"]):
+        if any(np.may_share_memory(array, s) for s in saved) and _digest(array) != digest:
+            raise RuntimeError(
+                f"detect_anomaly: input {i} of {ctx.name} (shape {array.shape}) was changed in "
+                "place after the op ran, by a write that bypassed tinytorch (into .data?); its "
+                "gradient would use the new values. Change a tensor with x[...] = ... under "
+                "no_grad(), after backward()."
+            )
 
 
 def _check_finite(ctx: Function, arrays, phase: str) -> None:
@@ -240,43 +295,81 @@ def gradcheck(fn, *inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 
               seed: int = 0) -> bool:
     """Check autograd's gradients of `fn` at `inputs` against central finite differences.
 
-    Works on any function of tensors, including ones you write yourself. The float inputs are
-    copied to float64 (float32 finite differences are too noisy to compare against); integer
-    inputs (indices, class labels) are passed as they are. A non-scalar output is reduced with
-    fixed random weights, so every output element counts.
-    Returns True, or raises AssertionError naming the input and the worst element.
+    Works on any function of tensors, including ones you write yourself, and on a whole model
+    (a Module, converted with `model.double()` first): then the gradient of every parameter is
+    checked too. The float inputs are copied to float64 (float32 finite differences are too
+    noisy to compare against); integer inputs (indices, class labels) are passed as they are.
+    A non-scalar output is reduced with fixed random weights, so every output element counts.
+    Every evaluation starts from the same random state, so dropout draws the same masks; the
+    model's buffers (batch norm's running statistics) and gradients are restored afterwards.
+    Returns True, or raises AssertionError naming the input or parameter and the worst element.
     """
+    from tinytorch.core.random import get_rng_state, set_rng_state  # no cycle: numpy only
+
     xs = [x.detach().double().clone().requires_grad_() if x.dtype.kind == "f" else x.detach()
           for x in inputs]
-    out = fn(*xs)
-    weights = np.random.default_rng(seed).standard_normal(out.shape)
+    is_model = callable(getattr(fn, "named_parameters", None))
+    named = dict(fn.named_parameters()) if is_model else {}
+    buffers = [b for _, b in fn.named_buffers()] if is_model else []
+    low = sorted(name for name, p in named.items() if p.dtype != np.float64)
+    if low:
+        raise TypeError(f"gradcheck needs a float64 model, but {low[:3]} are not float64: call "
+                        ".double() on it first (finite differences in float32 are noise)")
+    probes = [(f"input {i} (shape {x.shape})", x) for i, x in enumerate(xs) if x.requires_grad]
+    probes += [(f"parameter {name!r} (shape {p.shape})", p) for name, p in named.items()
+               if p.requires_grad]
+    rng_state, saved_grads = get_rng_state(), {name: p.grad for name, p in named.items()}
+    saved_buffers = [(b, b.data.copy()) for b in buffers]
 
-    def objective() -> float:
-        with no_grad():
-            return float((fn(*xs).numpy() * weights).sum())
+    def evaluate():
+        set_rng_state(rng_state)
+        return fn(*xs)
 
-    (out * weights).sum().backward()
-    for i, x in enumerate(xs):
-        if not x.requires_grad:
-            continue
-        analytic = np.zeros(x.shape) if x.grad is None else x.grad.numpy()
-        numeric = np.zeros(x.shape)
-        flat = x.data.reshape(-1)
-        for j in range(flat.size):
-            saved = flat[j]
-            flat[j] = saved + eps
-            plus = objective()
-            flat[j] = saved - eps
-            minus = objective()
-            flat[j] = saved
-            numeric.flat[j] = (plus - minus) / (2 * eps)
-        if not np.allclose(analytic, numeric, atol=atol, rtol=rtol):
-            j = int(np.abs(analytic - numeric).argmax())
-            raise AssertionError(
-                f"gradcheck failed for input {i} (shape {x.shape}): at flat index {j} autograd "
-                f"gives {analytic.flat[j]:.6g}, finite differences give {numeric.flat[j]:.6g}"
-            )
+    try:
+        for p in named.values():
+            p.grad = None
+        out = evaluate()
+        if out.dtype != np.float64:
+            raise TypeError(f"gradcheck: fn returned {out.dtype} from float64 inputs, so a layer "
+                            "cast them down and finite differences would be noise; convert the "
+                            "model (or the parameters fn uses) with .double()")
+        weights = np.random.default_rng(seed).standard_normal(out.shape)
+
+        def objective() -> float:
+            with no_grad():
+                return float((evaluate().numpy() * weights).sum())
+
+        (out * weights).sum().backward()
+        for label, x in probes:
+            _compare_with_finite_differences(label, x, objective, eps, atol, rtol)
+    finally:
+        for name, p in named.items():
+            p.grad = saved_grads[name]
+        for b, data in saved_buffers:
+            b.data[...] = data
+        set_rng_state(rng_state)
     return True
+
+
+def _compare_with_finite_differences(label: str, x, objective, eps, atol, rtol) -> None:
+    """Raise AssertionError if x.grad differs from (f(x + eps) - f(x - eps)) / 2 eps."""
+    analytic = np.zeros(x.shape) if x.grad is None else x.grad.numpy()
+    numeric = np.zeros(x.shape)
+    flat = x.data.reshape(-1)
+    for j in range(flat.size):
+        saved = flat[j]
+        flat[j] = saved + eps
+        plus = objective()
+        flat[j] = saved - eps
+        minus = objective()
+        flat[j] = saved
+        numeric.flat[j] = (plus - minus) / (2 * eps)
+    if not np.allclose(analytic, numeric, atol=atol, rtol=rtol):
+        j = int(np.abs(analytic - numeric).argmax())
+        raise AssertionError(
+            f"gradcheck failed for {label}: at flat index {j} autograd gives "
+            f"{analytic.flat[j]:.6g}, finite differences give {numeric.flat[j]:.6g}"
+        )
 
 
 __all__ = [

@@ -13,6 +13,7 @@ Checkpoint layout: `model/<param path>`, `optimizer/<key>`, `scheduler/<key>`, `
 exactly where they were).
 """
 
+import json
 import os
 import tempfile
 from collections.abc import Mapping
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tinytorch.core.random import get_rng_state, set_rng_state
+from tinytorch.core.random import default_generator, get_rng_state, set_rng_state
 from tinytorch.core.tensor import Tensor
 
 
@@ -75,7 +76,9 @@ def save_checkpoint(path, model, optimizer=None, scheduler=None, epoch: int = 0)
 def load_checkpoint(path, model, optimizer=None, scheduler=None, restore_rng: bool = True) -> int:
     """Load into the given objects in place; return the epoch the checkpoint was saved at.
 
-    A model of another shape fails with the parameter's name and both shapes.
+    All or nothing: the model, optimizer and scheduler parts are all checked before anything
+    is written, so a model of another shape (the error names the parameter and both shapes)
+    or another optimizer's state leaves every object as it was.
     """
     with np.load(path, allow_pickle=False) as f:
         arrays = {k: f[k] for k in f.files}
@@ -85,11 +88,14 @@ def load_checkpoint(path, model, optimizer=None, scheduler=None, restore_rng: bo
 
     if "meta/epoch" not in arrays:
         raise ValueError(f"{path} is not a tinytorch checkpoint (no meta/epoch entry)")
-    model.load_state_dict(part("model"))
-    if optimizer is not None:
-        optimizer.load_state_dict(part("optimizer"))
-    if scheduler is not None:
-        scheduler.load_state_dict(part("scheduler"))
+    parts = [(obj, part(prefix)) for prefix, obj in
+             (("model", model), ("optimizer", optimizer), ("scheduler", scheduler)) if obj is not None]
+    for obj, state in parts:
+        obj.check_state_dict(state)
+    if restore_rng:  # a corrupt state fails here, before anything changed
+        type(default_generator().bit_generator)().state = json.loads(str(arrays["meta/rng_state"]))
+    for obj, state in parts:
+        obj.load_state_dict(state)
     if restore_rng:
         set_rng_state(str(arrays["meta/rng_state"]))
     return int(arrays["meta/epoch"])

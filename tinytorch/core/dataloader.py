@@ -18,8 +18,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from tinytorch.core.arguments import check_counts
 from tinytorch.core.random import default_generator
-from tinytorch.core.tensor import Tensor
+from tinytorch.core.tensor import Tensor, _to_array
 
 
 class Batch(NamedTuple):
@@ -50,7 +51,8 @@ class TensorDataset(Dataset):
     def __init__(self, *arrays):
         if not arrays:
             raise ValueError("TensorDataset needs at least one array")
-        self.arrays = tuple(a.data if isinstance(a, Tensor) else np.asarray(a) for a in arrays)
+        # Tensor's dtype rules: Python floats become float32, a float64 array stays float64.
+        self.arrays = tuple(a.data if isinstance(a, Tensor) else _to_array(a) for a in arrays)
         lengths = [len(a) for a in self.arrays]
         if len(set(lengths)) > 1:
             raise ValueError(f"TensorDataset arrays must have the same first dimension, got {lengths}")
@@ -105,8 +107,17 @@ def default_collate(samples: list) -> tuple[np.ndarray, ...]:
     """Stack a list of sample tuples field by field: [(x0, y0), (x1, y1)] -> (X, Y)."""
     first = samples[0]
     if not isinstance(first, tuple):
-        return (np.stack([np.asarray(s) for s in samples]),)
-    return tuple(np.stack([np.asarray(s[i]) for s in samples]) for i in range(len(first)))
+        return (_stack(samples),)
+    return tuple(_stack([s[i] for s in samples]) for i in range(len(first)))
+
+
+def _stack(values: list) -> np.ndarray:
+    """One field of a batch. Python numbers follow Tensor's rule (floats become float32, not
+    NumPy's float64); NumPy values and tensors keep their dtype."""
+    stacked = np.stack([np.asarray(v) for v in values])
+    if isinstance(values[0], (np.ndarray, np.generic, Tensor)) or stacked.dtype.kind != "f":
+        return stacked
+    return stacked.astype(np.float32)
 
 
 def _fetch(dataset: Dataset, indices: np.ndarray, collate_fn=default_collate):
@@ -128,8 +139,7 @@ class DataLoader:
                  drop_last: bool = False, seed: int | None = None,
                  generator: np.random.Generator | None = None,
                  collate_fn: Callable = default_collate, transform: Callable | None = None):
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        check_counts("DataLoader", batch_size=batch_size)
         if seed is not None and generator is not None:
             raise ValueError("give seed or generator, not both")
         self.dataset, self.batch_size, self.shuffle = dataset, batch_size, shuffle

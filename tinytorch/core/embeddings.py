@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from tinytorch.core import init
+from tinytorch.core.arguments import check_counts
 from tinytorch.core.module import Module, Parameter
 from tinytorch.core.ops import embedding as embedding_op
 from tinytorch.core.tensor import Tensor, apply
@@ -39,6 +40,7 @@ class Embedding(Module):
 
     def __init__(self, num_embeddings: int, embedding_dim: int):
         super().__init__()
+        check_counts("Embedding", num_embeddings=num_embeddings, embedding_dim=embedding_dim)
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.weight = init.normal_(Parameter(np.empty((num_embeddings, embedding_dim),
                                                       np.float32)))
@@ -66,6 +68,7 @@ class PositionalEmbedding(Module):
 
     def __init__(self, max_len: int, embedding_dim: int):
         super().__init__()
+        check_counts("PositionalEmbedding", max_len=max_len, embedding_dim=embedding_dim)
         self.max_len, self.embedding_dim = max_len, embedding_dim
         self.weight = init.normal_(Parameter(np.empty((max_len, embedding_dim), np.float32)),
                                    std=0.02)
@@ -85,6 +88,7 @@ def sinusoidal_positional_encoding(max_len: int, dim: int) -> Tensor:
     positions down to one per 10000*2*pi, so nearby positions differ in the fast columns and
     far ones in the slow columns, and an offset k is the same rotation at every position.
     """
+    check_counts("sinusoidal_positional_encoding", max_len=max_len, dim=dim)
     positions = np.arange(max_len)[:, None]
     frequencies = np.exp(-math.log(10000.0) * np.arange(0, dim, 2) / dim)
     angles = positions * frequencies

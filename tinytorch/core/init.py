@@ -25,6 +25,7 @@ def fans(shape: tuple) -> tuple[int, int]:
 
 def _fill(t: Tensor, values: np.ndarray) -> Tensor:
     t.data[...] = values
+    t._mark_modified()
     return t
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from tinytorch.core import ops
+from tinytorch.core.arguments import check_counts
 from tinytorch.core.module import Module, Parameter
 from tinytorch.core.random import default_generator
 from tinytorch.core.tensor import Tensor, apply
@@ -37,6 +38,7 @@ class Linear(Module):
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True):
         super().__init__()
+        check_counts("Linear", in_features=in_features, out_features=out_features)
         self.in_features, self.out_features = in_features, out_features
         bound = 1 / math.sqrt(in_features)
         rng = default_generator()

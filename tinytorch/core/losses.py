@@ -79,7 +79,7 @@ def cross_entropy(logits: Tensor, target, label_smoothing: float = 0.0,
     target = _class_targets("cross_entropy", logits, target)
     if not 0 <= label_smoothing <= 1:
         raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
-    return apply(ops.SoftmaxCrossEntropy, logits, target=target,
+    return apply(ops.SoftmaxCrossEntropy, logits._as_float(), target=target,
                  label_smoothing=label_smoothing, reduction=reduction)
 
 
@@ -94,6 +94,7 @@ def binary_cross_entropy(probs: Tensor, target, reduction: str = "mean") -> Tens
     """BCE of probabilities in [0, 1]; a probability of exactly 0 or 1 gives a large finite
     loss and gradient instead of infinity (see `ops.BCE`)."""
     _check_reduction(reduction)
+    probs = probs._as_float()
     target = _as_tensor(target, probs.dtype)
     _same_shape("binary_cross_entropy", probs, target)
     if probs.numel() and (probs.data.min() < 0 or probs.data.max() > 1):
@@ -105,6 +106,7 @@ def binary_cross_entropy(probs: Tensor, target, reduction: str = "mean") -> Tens
 def binary_cross_entropy_with_logits(logits: Tensor, target, reduction: str = "mean") -> Tensor:
     """BCE of sigmoid(logits), computed without forming the sigmoid (stable for any logit)."""
     _check_reduction(reduction)
+    logits = logits._as_float()
     target = _as_tensor(target, logits.dtype)
     _same_shape("binary_cross_entropy_with_logits", logits, target)
     return apply(ops.BCEWithLogits, logits, target=target.data, reduction=reduction)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from tinytorch.core import autograd
-from tinytorch.core.tensor import Tensor
+from tinytorch.core.tensor import Tensor, _as_dtype, float32, float64
 
 
 class Parameter(Tensor):
@@ -42,12 +42,22 @@ class Module:
             raise AttributeError(
                 f"assign {name!r} after calling super().__init__() in {type(self).__name__}.__init__"
             )
-        for registry in (self._parameters, self._modules, self._buffers):
-            registry.pop(name, None)
-        if isinstance(value, Parameter):
-            self._parameters[name] = value
-        elif isinstance(value, Module):
-            self._modules[name] = value
+        registries = (self._parameters, self._modules, self._buffers)
+        if isinstance(value, (Parameter, Module)) or value is None:
+            for registry in registries:
+                registry.pop(name, None)
+            if value is not None:
+                registries[0 if isinstance(value, Parameter) else 1][name] = value
+        elif name in self._buffers and isinstance(value, Tensor):
+            self._buffers[name] = value
+        else:
+            # A registered name given something else would silently drop out of parameters()
+            # (the optimizer would stop updating it) or state_dict(): refuse, as PyTorch does.
+            for registry, kind, expected in zip(registries, ("parameter", "child module", "buffer"),
+                                                ("Parameter", "Module", "Tensor"), strict=True):
+                if name in registry:
+                    raise TypeError(f"cannot assign {type(value).__name__!r} as {kind} {name!r} "
+                                    f"({expected} or None expected)")
         object.__setattr__(self, name, value)
 
     def register_buffer(self, name: str, value: Tensor) -> None:
@@ -115,6 +125,31 @@ class Module:
         for p in self.parameters():
             p.grad = None
 
+    # ----- dtype ------------------------------------------------------------------------
+    def to(self, dtype) -> Module:
+        """Convert every floating-point parameter and buffer (and gradient) to `dtype`, in
+        place, and return self, as PyTorch's `module.to(dtype)`. The Parameter objects stay
+        the same, so an optimizer built before keeps updating them. Integer buffers keep their
+        dtype. float64 is for gradient checks (`gradcheck`): finite differences in float32
+        are too noisy to compare against."""
+        dtype = _as_dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"Module.to converts floating-point state; {dtype} is not a float dtype")
+        for t in [*self.parameters(), *(b for _, b in self.named_buffers())]:
+            if t.dtype.kind == "f" and t.dtype != dtype:
+                grad = t.grad
+                t.grad = None
+                t.data = t.data.astype(dtype)
+                if grad is not None:
+                    t.grad = grad.to(dtype)
+        return self
+
+    def float(self) -> Module:
+        return self.to(float32)
+
+    def double(self) -> Module:
+        return self.to(float64)
+
     # ----- saving and loading -----------------------------------------------------------
     def state_dict(self) -> dict[str, np.ndarray]:
         """Copies of every parameter and buffer, by path: plain arrays, safe to `np.savez`."""
@@ -123,7 +158,17 @@ class Module:
         return state
 
     def load_state_dict(self, state: dict, strict: bool = True) -> None:
-        """Copy values in place. A shape mismatch names the parameter and both shapes."""
+        """Copy values in place, all or nothing: every name, shape and dtype is checked (see
+        `check_state_dict`) before the first value is written, so a mismatch leaves the model
+        exactly as it was instead of half loaded."""
+        for target, value in self.check_state_dict(state, strict):
+            target.data[...] = value
+            target._mark_modified()
+
+    def check_state_dict(self, state: dict, strict: bool = True) -> list[tuple[Tensor, np.ndarray]]:
+        """Raise if `state` does not fit this model; otherwise return (tensor, value) pairs to
+        copy. A shape mismatch names the parameter and both shapes; with `strict`, missing and
+        unexpected names are listed."""
         own = dict(self.named_parameters())
         own.update(self.named_buffers())
         if strict:
@@ -132,6 +177,7 @@ class Module:
             if missing or unexpected:
                 raise KeyError(f"state_dict does not match {type(self).__name__}: "
                                f"missing {missing}, unexpected {unexpected}")
+        pairs = []
         for name, target in own.items():
             if name not in state:
                 continue
@@ -139,7 +185,11 @@ class Module:
             if value.shape != target.shape:
                 raise ValueError(f"cannot load {name!r}: checkpoint has shape {value.shape}, "
                                  f"the model has {target.shape}")
-            target.data[...] = value
+            if not np.can_cast(value.dtype, target.dtype, casting="same_kind"):
+                raise TypeError(f"cannot load {name!r}: checkpoint has dtype {value.dtype}, "
+                                f"the model has {target.dtype}")
+            pairs.append((target, value))
+        return pairs
 
     # ----- display ----------------------------------------------------------------------
     def extra_repr(self) -> str:

@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from tinytorch.core import init
+from tinytorch.core.arguments import check_counts
 from tinytorch.core.layers import Dropout
 from tinytorch.core.module import Module, Parameter
 from tinytorch.core.ops import conv, norm, pool
@@ -78,6 +79,8 @@ class Conv2d(Module):
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
                  dilation=1, groups: int = 1, bias: bool = True):
         super().__init__()
+        check_counts("Conv2d", in_channels=in_channels, out_channels=out_channels, groups=groups)
+        _window(kernel_size, stride, padding, dilation)  # checked here, not at the first call
         if in_channels % groups or out_channels % groups:
             raise ValueError(f"in_channels ({in_channels}) and out_channels ({out_channels}) "
                              f"must both be divisible by groups ({groups})")
@@ -104,14 +107,19 @@ class Conv2d(Module):
 
 # ----- pooling ----------------------------------------------------------------------------
 
-def _pool(name: str, op, x: Tensor, kernel_size, stride, padding) -> Tensor:
+def _pool_window(name: str, kernel_size, stride, padding) -> conv.Window:
     """Shared checks of max and average pooling; stride defaults to the kernel size."""
     window = _window(kernel_size, kernel_size if stride is None else stride, padding)
     if any(2 * p > k for p, k in zip(window.padding, window.kernel, strict=True)):
         raise ValueError(f"{name}: padding {window.padding} must be at most half the kernel "
                          f"size {window.kernel}")
+    return window
+
+
+def _pool(name: str, op, x: Tensor, kernel_size, stride, padding) -> Tensor:
+    window = _pool_window(name, kernel_size, stride, padding)
     _check_image(name, x, window)
-    return apply(op, x, window=window)
+    return apply(op, x._as_float(), window=window)
 
 
 def max_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
@@ -126,12 +134,19 @@ def adaptive_avg_pool2d(x: Tensor, output_size) -> Tensor:
     """Average down to `output_size` (e.g. 1: global average pooling) whatever the input size."""
     if x.ndim != 4:
         raise ValueError(f"adaptive_avg_pool2d expects input of shape (N, C, H, W), got {x.shape}")
-    return apply(pool.AdaptiveAvgPool2dFunction, x, output_size=_int_pair(output_size, "output_size"))
+    return apply(pool.AdaptiveAvgPool2dFunction, x._as_float(), output_size=_output_size(output_size))
+
+
+def _output_size(output_size) -> tuple:
+    height, width = _int_pair(output_size, "output_size")
+    check_counts("adaptive_avg_pool2d", output_height=height, output_width=width)
+    return height, width
 
 
 class _Pool2d(Module):
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
+        _pool_window(type(self).__name__, kernel_size, stride, padding)
         self.kernel_size, self.padding = kernel_size, padding
         self.stride = kernel_size if stride is None else stride
 
@@ -156,6 +171,7 @@ class AvgPool2d(_Pool2d):
 class AdaptiveAvgPool2d(Module):
     def __init__(self, output_size):
         super().__init__()
+        _output_size(output_size)
         self.output_size = output_size
 
     def forward(self, x: Tensor) -> Tensor:
@@ -198,6 +214,10 @@ class _BatchNorm(Module):
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
                  affine: bool = True):
         super().__init__()
+        check_counts(type(self).__name__, num_features=num_features)
+        if not 0 <= momentum <= 1 or not eps > 0:
+            raise ValueError(f"{type(self).__name__}: momentum must be in [0, 1] and eps > 0, got "
+                             f"momentum={momentum!r}, eps={eps!r}")
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.weight = Parameter(np.ones(num_features, np.float32)) if affine else None
         self.bias = Parameter(np.zeros(num_features, np.float32)) if affine else None

@@ -53,6 +53,28 @@ def _to_array(data, dtype=None) -> np.ndarray:
     raise TypeError(f"cannot make a tensor from {type(data).__name__} with dtype {array.dtype}")
 
 
+def promote_types(*dtypes) -> np.dtype:
+    """The dtype an op on tensors of these dtypes computes in: PyTorch's rule, not NumPy's.
+
+    A float meets integers and bools as that float (NumPy makes int64 + float32 float64),
+    float32 meets float64 as float64, integers of different types meet as int64 (NumPy makes
+    int8 + uint8 int16, a dtype tinytorch does not have), and bools stay bool.
+    """
+    floats = {d for d in dtypes if d.kind == "f"}
+    if floats:
+        return float64 if float64 in floats else float32
+    ints = {d for d in dtypes if d.kind in "iu"}
+    if not ints:
+        return bool_
+    return ints.pop() if len(ints) == 1 else int64
+
+
+def _promoted(tensors: list[Tensor]) -> list[Tensor]:
+    """The tensors converted (with a gradient path) to their `promote_types` dtype."""
+    dtype = promote_types(*(t.dtype for t in tensors))
+    return [t if t.dtype == dtype else t.to(dtype) for t in tensors]
+
+
 def apply(op: type[autograd.Function], *inputs: Tensor, **options) -> Tensor:
     """Run `op` forward on the inputs' arrays; record it in the graph if a gradient is wanted."""
     ctx = op(*inputs)
@@ -65,9 +87,13 @@ def apply(op: type[autograd.Function], *inputs: Tensor, **options) -> Tensor:
     if autograd.is_anomaly_enabled():
         autograd.check_forward(ctx, out)
     result = Tensor._wrap(out)
+    if out.base is not None and len(inputs) == 1 and np.may_share_memory(out, inputs[0].data):
+        # A view (reshape, slice, permute) writes into its input's memory: one shared counter.
+        result._version_counter = inputs[0]._version_counter
     if autograd.is_grad_enabled() and any(ctx.needs_input_grad):
         result.requires_grad = True
         result._ctx = ctx
+        ctx.output_version = result._version_counter[0]
     return result
 
 
@@ -104,6 +130,16 @@ def accepts_dim(function):
     return with_dim
 
 
+def _dim(dim: int, ndim: int) -> int:
+    """`dim` counted from 0; out of range is an IndexError naming the valid range, as in
+    PyTorch (a plain list index would say only "out of range", or wrap around silently)."""
+    ndim = max(ndim, 1)
+    if not -ndim <= dim < ndim:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, "
+                         f"{ndim - 1}], but got {dim})")
+    return dim % ndim
+
+
 def _shape_args(shape) -> tuple:
     """Allow both f(2, 3) and f((2, 3))."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
@@ -118,14 +154,16 @@ class Tensor:
     dtype (like `torch.from_numpy`); `tinytorch.tensor(data)` always copies.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_retains_grad", "__weakref__")
+    __slots__ = ("data", "_grad", "requires_grad", "_ctx", "_retains_grad", "_version_counter",
+                 "__weakref__")
     __array_ufunc__ = None  # `ndarray + Tensor` defers to Tensor.__radd__
 
     def __init__(self, data, dtype=None, requires_grad: bool = False):
         self.data = _to_array(data, dtype)
-        self.grad = None
+        self._grad = None
         self._ctx = None
         self._retains_grad = False
+        self._version_counter = [0]
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_()
@@ -134,8 +172,25 @@ class Tensor:
     def _wrap(cls, array: np.ndarray) -> Tensor:
         """Make a tensor around an op's output without any checks: the hot path."""
         t = object.__new__(Tensor)
-        t.data, t.grad, t._ctx, t._retains_grad, t.requires_grad = array, None, None, False, False
+        t.data, t._grad, t._ctx, t._retains_grad, t.requires_grad = array, None, None, False, False
+        t._version_counter = [0]
         return t
+
+    @property
+    def _version(self) -> int:
+        """How many times the values were changed in place (`x[i] = ...`, an optimizer step).
+
+        An op records its inputs' versions when it runs; backward() refuses to use a saved
+        input whose version has moved since, because its gradient would be computed from the
+        new values (see `autograd.backward`). Tensors that share memory (a view, `detach()`)
+        share the counter. NumPy writes into `.data` bypass it, as they do in PyTorch's
+        `.data`; `detect_anomaly()` catches those by hashing each saved input.
+        """
+        return self._version_counter[0]
+
+    def _mark_modified(self) -> None:
+        """Record an in-place change of the values (see `_version`)."""
+        self._version_counter[0] += 1
 
     # ----- properties -------------------------------------------------------------------
     @property
@@ -168,6 +223,29 @@ class Tensor:
         return len(self.data)
 
     @property
+    def grad(self) -> Tensor | None:
+        """The gradient accumulated by backward(), or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        """Checked, because the optimizer reads it much later: a NumPy array would fail deep
+        inside a step, and a gradient of another shape would be broadcast into the weights."""
+        if value is not None:
+            if not isinstance(value, Tensor):
+                hint = " (wrap a NumPy array: tinytorch.tensor(array))" if isinstance(
+                    value, np.ndarray) else ""
+                raise TypeError(f"assigned grad must be a Tensor or None, got "
+                                f"{type(value).__name__}{hint}")
+            if value.shape != self.shape:
+                raise ValueError(f"assigned grad has shape {value.shape}, the tensor has shape "
+                                 f"{self.shape}")
+            if value.dtype != self.dtype:
+                raise TypeError(f"assigned grad has dtype {value.dtype}, the tensor has dtype "
+                                f"{self.dtype}; convert it with .to({self.dtype})")
+        self._grad = value
+
+    @property
     def is_leaf(self) -> bool:
         return self._ctx is None
 
@@ -196,8 +274,10 @@ class Tensor:
         return self.data.tolist()
 
     def detach(self) -> Tensor:
-        """The same values, cut off from the graph (shares memory)."""
-        return Tensor._wrap(self.data)
+        """The same values, cut off from the graph (shares memory, and so the version counter)."""
+        t = Tensor._wrap(self.data)
+        t._version_counter = self._version_counter
+        return t
 
     def clone(self) -> Tensor:
         """A copy of the values; gradients flow back to the original."""
@@ -262,22 +342,21 @@ class Tensor:
     def _accumulate_grad(self, grad: np.ndarray) -> None:
         """Add to `.grad`. Never writes into an existing gradient array (it may be shared)."""
         grad = np.asarray(grad, dtype=self.dtype)
-        if self.grad is None:
-            self.grad = Tensor._wrap(grad if grad.flags.writeable else grad.copy())
+        if self._grad is None:
+            self._grad = Tensor._wrap(grad if grad.flags.writeable else grad.copy())
         else:
-            self.grad = Tensor._wrap(np.asarray(self.grad.data + grad))  # 0-d + 0-d is a scalar
+            self._grad = Tensor._wrap(np.asarray(self._grad.data + grad))  # 0-d + 0-d is a scalar
 
     # ----- arithmetic -------------------------------------------------------------------
     def _match_dtypes(self, other) -> tuple[Tensor, Tensor]:
-        """Make `other` a tensor and agree on a dtype: an int side meets a float side as float."""
+        """Make `other` a tensor and agree on a dtype (`promote_types`): an int side meets a float
+        side as float."""
         if not isinstance(other, Tensor):
             other = Tensor(other, dtype=self.dtype if self.data.dtype.kind == "f" else None)
-        a_float, b_float = self.data.dtype.kind == "f", other.data.dtype.kind == "f"
-        if b_float and not a_float:
-            return self.to(other.dtype), other
-        if a_float and not b_float:
-            return self, other.to(self.dtype)
-        return self, other
+        if self.data.dtype == other.data.dtype:
+            return self, other
+        a, b = _promoted([self, other])
+        return a, b
 
     def __add__(self, other):
         return apply(ops.Add, *self._match_dtypes(other))
@@ -451,11 +530,11 @@ class Tensor:
 
     @accepts_dim
     def softmax(self, axis: int = -1):
-        return apply(ops.SoftmaxFunction, self, axis=axis)
+        return apply(ops.SoftmaxFunction, self._as_float(), axis=axis)
 
     @accepts_dim
     def log_softmax(self, axis: int = -1):
-        return apply(ops.LogSoftmaxFunction, self, axis=axis)
+        return apply(ops.LogSoftmaxFunction, self._as_float(), axis=axis)
 
     # ----- shape ------------------------------------------------------------------------
     def reshape(self, *shape):
@@ -482,6 +561,7 @@ class Tensor:
     def transpose(self, dim0: int = -2, dim1: int = -1):
         """Swap two axes (the last two by default, which transposes a batch of matrices)."""
         axes = list(range(self.ndim))
+        dim0, dim1 = _dim(dim0, self.ndim), _dim(dim1, self.ndim)
         axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
         return self.permute(*axes)
 
@@ -494,7 +574,9 @@ class Tensor:
         return self.reshape(np.expand_dims(self.data, axis).shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1):
-        start, end = start_dim % max(self.ndim, 1), end_dim % max(self.ndim, 1)
+        start, end = _dim(start_dim, self.ndim), _dim(end_dim, self.ndim)
+        if start > end:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
         shape = self.shape[:start] + (-1,) + self.shape[end + 1:]
         return self.reshape(shape)
 
@@ -519,17 +601,22 @@ class Tensor:
     @accepts_dim
     def split(self, split_size_or_sections, axis: int = 0):
         """Cut into pieces along `axis`: chunks of one size (int) or of the sizes listed."""
+        axis = _dim(axis, self.ndim)
         length = self.shape[axis]
         if isinstance(split_size_or_sections, int):
+            if split_size_or_sections < 1:
+                raise ValueError(f"split_size must be a positive integer, got {split_size_or_sections}")
             sizes = [split_size_or_sections] * (length // split_size_or_sections)
             if length % split_size_or_sections:
                 sizes.append(length % split_size_or_sections)
         else:
             sizes = list(split_size_or_sections)
+            if min(sizes, default=0) < 0:
+                raise ValueError(f"split sizes must not be negative, got {sizes}")
             if sum(sizes) != length:
                 raise ValueError(f"split sizes {sizes} add up to {sum(sizes)}, axis {axis} has {length}")
         bounds = np.cumsum([0] + sizes)
-        prefix = (slice(None),) * (axis % self.ndim)
+        prefix = (slice(None),) * axis
         return tuple(self[prefix + (slice(int(a), int(b)),)]
                      for a, b in zip(bounds[:-1], bounds[1:], strict=True))
 
@@ -545,6 +632,7 @@ class Tensor:
                 "do it inside `with tinytorch.no_grad():` (e.g. to edit weights) or on a detached copy"
             )
         self.data[_index_key(key)] = value.data if isinstance(value, Tensor) else value
+        self._mark_modified()
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
@@ -602,17 +690,17 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
 
 @accepts_dim
 def cat(tensors, axis: int = 0) -> Tensor:
-    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
-    return apply(ops.Cat, *tensors, axis=axis)
+    tensors = _promoted([t if isinstance(t, Tensor) else Tensor(t) for t in tensors])
+    return apply(ops.Cat, *tensors, axis=_dim(axis, tensors[0].ndim))
 
 
 @accepts_dim
 def stack(tensors, axis: int = 0) -> Tensor:
-    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    tensors = _promoted([t if isinstance(t, Tensor) else Tensor(t) for t in tensors])
     shapes = {t.shape for t in tensors}
     if len(shapes) > 1:
         raise ValueError(f"stack needs tensors of one shape, got {sorted(shapes)}")
-    return apply(ops.Stack, *tensors, axis=axis)
+    return apply(ops.Stack, *tensors, axis=_dim(axis, tensors[0].ndim + 1))
 
 
 def allclose(a, b, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
@@ -679,6 +767,8 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> 
     `arange(n)` counts from 0 to n (with `step` too); NumPy's float64 result is made float32
     unless `dtype` says otherwise, since `Tensor` keeps a float64 array as float64.
     """
+    if step == 0:
+        raise ValueError("arange: step must be nonzero")
     values = np.arange(start, end, step) if end is not None else np.arange(0, start, step)
     if dtype is None and values.dtype.kind == "f":
         dtype = float32

@@ -149,17 +149,24 @@ class Trainer:
             (loss / self.accumulate if self.accumulate > 1 else loss).backward()
             pending += 1
             if pending == self.accumulate:
-                self._step()
+                self._step(pending)
                 pending = 0
             totals.add(loss, outputs, y)
             self._emit("on_batch_end", batch, float(loss.data))
             if self.stop_training:
                 break
         if pending:
-            self._step()
+            self._step(pending)
         return totals.summary()
 
-    def _step(self) -> None:
+    def _step(self, batches: int) -> None:
+        """Step on the gradients of `batches` batches. Each loss was divided by `accumulate`,
+        so a last group of fewer batches (the epoch ran out) is rescaled to their mean."""
+        if batches < self.accumulate:
+            with no_grad():
+                for p in self.optimizer.parameters():
+                    if p.grad is not None:
+                        p.grad = p.grad * (self.accumulate / batches)
         if self.max_grad_norm is not None:
             clip_grad_norm_(self.optimizer.parameters(), self.max_grad_norm)
         self.optimizer.step()
@@ -171,10 +178,12 @@ class Trainer:
         was_training = self.model.training
         self.model.eval()
         totals = _Totals()
-        for x, y in data:
-            outputs = self.model(x)
-            totals.add(self.loss_fn(outputs, y), outputs, y)
-        self.model.train(was_training)
+        try:
+            for x, y in data:
+                outputs = self.model(x)
+                totals.add(self.loss_fn(outputs, y), outputs, y)
+        finally:  # an error in a batch must not leave dropout and batch norm in eval mode
+            self.model.train(was_training)
         return totals.summary()
 
     def save(self, path) -> Path:

@@ -18,6 +18,7 @@ import numpy as np
 
 from tinytorch.core import init
 from tinytorch.core.activations import GELU
+from tinytorch.core.arguments import check_counts
 from tinytorch.core.attention import MultiHeadAttention
 from tinytorch.core.autograd import no_grad
 from tinytorch.core.embeddings import Embedding, PositionalEmbedding
@@ -38,6 +39,8 @@ def layer_norm(x: Tensor, normalized_shape, weight: Tensor | None = None,
         raise ValueError(f"layer_norm over {normalized_shape} expects input of shape "
                          f"(..., {', '.join(map(str, normalized_shape))}), got {x.shape}")
     params = () if weight is None else (weight, bias)
+    # Like linear and conv2d: the input follows the parameters' dtype (integers become float).
+    x = x._as_float() if weight is None else x.to(weight.dtype)
     return apply(norm.LayerNormFunction, x, *params, normalized_ndim=len(normalized_shape), eps=eps)
 
 
@@ -52,6 +55,7 @@ class LayerNorm(Module):
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(
             normalized_shape)
+        check_counts("LayerNorm", **{f"normalized_shape[{i}]": n for i, n in enumerate(shape)})
         self.normalized_shape, self.eps = shape, eps
         self.weight = Parameter(np.ones(shape, np.float32)) if elementwise_affine else None
         self.bias = Parameter(np.zeros(shape, np.float32)) if elementwise_affine else None
@@ -68,7 +72,8 @@ class MLP(Module):
 
     def __init__(self, embed_dim: int, hidden_dim: int | None = None):
         super().__init__()
-        hidden_dim = hidden_dim or 4 * embed_dim
+        hidden_dim = 4 * embed_dim if hidden_dim is None else hidden_dim
+        check_counts("MLP", embed_dim=embed_dim, hidden_dim=hidden_dim)
         self.fc = Linear(embed_dim, hidden_dim)
         self.act = GELU()
         self.proj = Linear(hidden_dim, embed_dim)
@@ -108,6 +113,7 @@ class GPT(Module):
     def __init__(self, vocab_size: int, context_length: int, embed_dim: int, num_heads: int,
                  num_layers: int, dropout: float = 0.0):
         super().__init__()
+        check_counts("GPT", num_layers=num_layers)
         self.vocab_size, self.context_length = vocab_size, context_length
         self.token_embedding = Embedding(vocab_size, embed_dim)
         self.position_embedding = PositionalEmbedding(context_length, embed_dim)

@@ -9,6 +9,8 @@ Adaptive average pooling is linear and separable, so it is two small matrix prod
 `rows @ x @ cols.T`, each row of `rows` averaging one band of input rows.
 """
 
+import math
+
 import numpy as np
 
 from tinytorch.core.autograd import Function
@@ -65,10 +67,11 @@ class AvgPool2dFunction(Function):
         for _, _, where in taps:
             total += xp[where]
         self.padded_shape, self.window = xp.shape, window
-        return total / np.prod(window.kernel)
+        # A Python int: NumPy 2 makes float32 / np.int64 (what np.prod returns) float64.
+        return total / math.prod(window.kernel)
 
     def backward(self, grad):
-        share = grad / np.prod(self.window.kernel)
+        share = grad / math.prod(self.window.kernel)
         d_xp = self.window.fold(lambda i, j: share, self.padded_shape, self.out_hw, grad.dtype)
         return self.window.crop(d_xp)
 

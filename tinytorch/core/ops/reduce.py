@@ -59,7 +59,8 @@ class SoftmaxFunction(Function):
     """exp(x) / sum exp(x) along `axis`, shifted by the max so exp never overflows."""
 
     def forward(self, x, axis=-1):
-        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        # initial=-inf: the max of an empty axis (softmax over 0 classes) is empty, not an error.
+        e = np.exp(x - x.max(axis=axis, keepdims=True, initial=-np.inf))
         self.out, self.axis = e / e.sum(axis=axis, keepdims=True), axis
         return self.out
 
@@ -72,8 +73,9 @@ class LogSoftmaxFunction(Function):
     """x - logsumexp(x) along `axis`, computed stably; the log of a softmax without its underflow."""
 
     def forward(self, x, axis=-1):
-        shifted = x - x.max(axis=axis, keepdims=True)
-        self.out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        shifted = x - x.max(axis=axis, keepdims=True, initial=-np.inf)
+        with np.errstate(divide="ignore"):  # log(0) only for an empty axis, whose output is empty
+            self.out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         self.axis = axis
         return self.out
 
