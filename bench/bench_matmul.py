@@ -7,7 +7,9 @@ products per layer).
 
 Natively the BLAS kernel wins by far. Inside Pyodide (the browser's Python, whose NumPy has no
 BLAS) einsum wins, which is why it is the kernel there; the same script runs in Pyodide
-unchanged (under Node: `node bench/run_in_pyodide.mjs`, see that file).
+unchanged under Node, through the Pyodide test suite's runner:
+
+    node tests/pyodide/run_in_pyodide.mjs . <numpy wasm wheel> -- bench/bench_matmul.py
 """
 
 import argparse

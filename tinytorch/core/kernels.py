@@ -8,7 +8,8 @@ NumPy's vectorised sum-of-products loop: for the same products einsum is 2.1x fa
 platform, and both kernels are tested to agree.
 
 `bench/bench_matmul.py` measures both kernels, product by product, on the Python that runs it;
-`node bench/run_in_pyodide.mjs <numpy wasm wheel> bench/bench_matmul.py` runs it in Pyodide.
+`node tests/pyodide/run_in_pyodide.mjs . <numpy wasm wheel> -- bench/bench_matmul.py` runs it
+in Pyodide.
 The figures above are from one run of each (docs/benchmarks.md has the conditions).
 """
 
