@@ -5,7 +5,7 @@
     x = tinytorch.randn(4, 3, requires_grad=True)
 """
 
-from tinytorch import nn, optim, utils
+from tinytorch import nn, optim, return_types, utils
 from tinytorch.core.autograd import detect_anomaly, enable_grad, gradcheck, no_grad
 from tinytorch.core.checkpoint import load, save
 from tinytorch.core.random import manual_seed
@@ -30,6 +30,7 @@ from tinytorch.core.tensor import (
     ones_like,
     rand,
     rand_like,
+    randint,
     randn,
     randn_like,
     stack,
@@ -39,6 +40,34 @@ from tinytorch.core.tensor import (
     zeros,
     zeros_like,
 )
+from tinytorch.core.tensor_functions import (
+    abs,
+    amax,
+    amin,
+    argmax,
+    argmin,
+    clamp,
+    exp,
+    log,
+    log_softmax,
+    masked_fill,
+    max,
+    mean,
+    min,
+    pow,
+    reshape,
+    softmax,
+    sqrt,
+    squeeze,
+    std,
+    sum,
+    topk,
+    transpose,
+    tril,
+    triu,
+    unsqueeze,
+    var,
+)
 
 __version__ = "0.1.0"
 
@@ -46,5 +75,10 @@ __all__ = [
     "Tensor", "allclose", "arange", "bool_", "cat", "detect_anomaly", "enable_grad", "eye", "flatten",
     "float32", "float64", "full", "full_like", "gradcheck", "int8", "int64", "load", "manual_seed",
     "matmul", "maximum", "minimum", "nn", "no_grad", "ones", "ones_like", "optim", "rand", "rand_like",
-    "randn", "randn_like", "save", "stack", "tensor", "uint8", "utils", "where", "zeros", "zeros_like",
+    "randint", "randn", "randn_like", "return_types", "save", "stack", "tensor", "uint8", "utils",
+    "where", "zeros", "zeros_like",
+    # PyTorch's function spellings of tensor methods (tinytorch.core.tensor_functions)
+    "abs", "amax", "amin", "argmax", "argmin", "clamp", "exp", "log", "log_softmax", "masked_fill", "max",
+    "mean", "min", "pow", "reshape", "softmax", "sqrt", "squeeze", "std", "sum", "topk", "transpose",
+    "tril", "triu", "unsqueeze", "var",
 ]

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 
 import numpy as np
 
+from tinytorch import return_types
 from tinytorch.core import autograd, ops
 from tinytorch.core.random import default_generator
 
@@ -151,7 +153,8 @@ class Tensor:
     """An array with an optional gradient. See the module docstring for dtypes.
 
     `Tensor(data)` shares memory with `data` when it is already a NumPy array of a supported
-    dtype (like `torch.from_numpy`); `tinytorch.tensor(data)` always copies.
+    dtype (like `torch.from_numpy`), or a tensor of the dtype asked for (like `torch.Tensor(t)`,
+    an alias that shares the version counter too); `tinytorch.tensor(data)` always copies.
     """
 
     __slots__ = ("data", "_grad", "requires_grad", "_ctx", "_retains_grad", "_version_counter",
@@ -163,7 +166,9 @@ class Tensor:
         self._grad = None
         self._ctx = None
         self._retains_grad = False
-        self._version_counter = [0]
+        # An alias of a tensor sees its in-place changes: one counter for one memory (see `_version`).
+        shares_memory = isinstance(data, Tensor) and np.may_share_memory(self.data, data.data)
+        self._version_counter = data._version_counter if shares_memory else [0]
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_()
@@ -216,8 +221,12 @@ class Tensor:
     def numel(self) -> int:
         return self.data.size
 
+    def dim(self) -> int:
+        """The number of dims, PyTorch's method spelling of the `ndim` property."""
+        return self.data.ndim
+
     def size(self, dim: int | None = None):
-        return self.shape if dim is None else self.shape[dim]
+        return self.shape if dim is None else self.shape[_dim(dim, self.ndim)]
 
     def __len__(self) -> int:
         return len(self.data)
@@ -256,6 +265,14 @@ class Tensor:
     @property
     def T(self) -> Tensor:
         return self.permute(*reversed(range(self.ndim)))
+
+    def t(self) -> Tensor:
+        """Transpose of a matrix (a 0-d or 1-d tensor is returned as is), as `torch.Tensor.t`;
+        more than 2 dims is an error, where `.T` would silently reverse all of them."""
+        if self.ndim > 2:
+            raise ValueError(f"t() expects a tensor with <= 2 dimensions, but this one has "
+                             f"{self.ndim} (shape {self.shape}); use transpose(dim0, dim1)")
+        return self.T
 
     # ----- conversion -------------------------------------------------------------------
     def numpy(self) -> np.ndarray:
@@ -304,6 +321,14 @@ class Tensor:
             return apply(ops.Cast, self, dtype=dtype)
         return Tensor._wrap(self.data.astype(dtype))
 
+    def is_floating_point(self) -> bool:
+        return self.data.dtype.kind == "f"
+
+    def contiguous(self) -> Tensor:
+        """The tensor itself. PyTorch code calls it before `.view` after a transpose; NumPy's
+        reshape copies when the memory layout needs it, so there is nothing to fix here."""
+        return self
+
     def float(self) -> Tensor:
         return self.to(float32)
 
@@ -312,6 +337,10 @@ class Tensor:
 
     def long(self) -> Tensor:
         return self.to(int64)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        """Converted to `other`'s dtype, e.g. a bool mask to the logits' float dtype."""
+        return self.to(other.dtype)
 
     # ----- autograd ---------------------------------------------------------------------
     def backward(self, gradient=None, retain_graph: bool = False) -> None:
@@ -402,8 +431,14 @@ class Tensor:
         a, b = self._match_float_dtypes(base)
         return apply(ops.Pow, b, a)
 
+    def pow(self, exponent):
+        return self ** exponent
+
     def __neg__(self):
         return apply(ops.Neg, self)
+
+    def __abs__(self):
+        return self.abs()
 
     def __matmul__(self, other):
         return matmul(self, other)
@@ -440,6 +475,29 @@ class Tensor:
     # PyTorch's method names for the comparisons.
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
+    # Masks combine with & | ^ ~ (logical for bool tensors, bitwise for integers); no gradient.
+    def _bitwise(self, other, op) -> Tensor:
+        """Refuses floats, as PyTorch: `&` of two float masks (0./1.) has no meaning."""
+        other = other.data if isinstance(other, Tensor) else np.asarray(other)
+        if self.data.dtype.kind == "f" or other.dtype.kind == "f":
+            raise TypeError(f"{op.__name__} needs bool or integer tensors, got {self.dtype} and "
+                            f"{other.dtype} (compare first, e.g. (x > 0) & (x < 1))")
+        return Tensor._wrap(np.asarray(op(self.data, other)))
+
+    def __and__(self, other):
+        return self._bitwise(other, np.bitwise_and)
+
+    def __or__(self, other):
+        return self._bitwise(other, np.bitwise_or)
+
+    def __xor__(self, other):
+        return self._bitwise(other, np.bitwise_xor)
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def __invert__(self):
+        return self._bitwise(True, lambda x, _: np.invert(x))
+
     def allclose(self, other, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
         """True if every |self - other| <= atol + rtol * |other| (shapes broadcast)."""
         return allclose(self, other, rtol, atol, equal_nan)
@@ -473,6 +531,30 @@ class Tensor:
 
     clamp = clip
 
+    def tril(self, diagonal: int = 0) -> Tensor:
+        """The lower triangle of the last two dims (at and below `diagonal`), zeros above: with
+        `ones(T, T).tril()`, the causal mask of a decoder. The gradient reaches the kept part."""
+        return self._triangle("tril", lambda rows, cols: np.tri(rows, cols, k=diagonal, dtype=bool))
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        """The upper triangle of the last two dims (at and above `diagonal`), zeros below."""
+        return self._triangle("triu", lambda rows, cols: ~np.tri(rows, cols, k=diagonal - 1, dtype=bool))
+
+    def _triangle(self, name: str, keep) -> Tensor:
+        if self.ndim < 2:
+            raise ValueError(f"{name}: input tensor must have at least 2 dimensions, got shape {self.shape}")
+        return where(keep(*self.shape[-2:]), self, Tensor(np.zeros((), dtype=self.dtype)))
+
+    def masked_fill(self, mask, value) -> Tensor:
+        """`value` where the boolean `mask` is True, this tensor elsewhere (the mask broadcasts),
+        e.g. -inf on the attention scores a query may not see. The gradient reaches only the
+        elements kept. A non-bool mask is refused, as in PyTorch: a 0/1 float mask would be
+        read as True wherever it is nonzero, and an index mask (e.g. [0, 2]) silently wrongly."""
+        mask = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+        if mask.dtype != bool_:
+            raise TypeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask.dtype}")
+        return where(mask, Tensor(value, dtype=self.dtype), self)
+
     def tanh(self):
         return apply(ops.TanhFunction, self._as_float())
 
@@ -493,24 +575,74 @@ class Tensor:
         return apply(ops.Mean, self._as_float(), axis=axis, keepdims=keepdims)
 
     @accepts_dim
-    def max(self, axis=None, keepdims: bool = False):
+    def amax(self, axis=None, keepdims: bool = False):
+        """The largest values over `axis` (an int, several, or all): values only, and tied
+        elements share the gradient equally, as `torch.amax`."""
         return apply(ops.Max, self, axis=axis, keepdims=keepdims)
 
     @accepts_dim
-    def min(self, axis=None, keepdims: bool = False):
-        """max of -x, negated; but not for integers, where -x wraps around (-(-128) is -128 in
+    def amin(self, axis=None, keepdims: bool = False):
+        """amax of -x, negated; but not for integers, where -x wraps around (-(-128) is -128 in
         int8, -2 is 254 in uint8), nor bool, which has no `-`: they have no gradient anyway."""
         if self.data.dtype.kind != "f":
             return Tensor._wrap(np.asarray(self.data.min(axis=axis, keepdims=keepdims)))
         return -apply(ops.Max, -self, axis=axis, keepdims=keepdims)
 
     @accepts_dim
+    def max(self, axis=None, keepdims: bool = False):
+        """As `torch.max`: the largest element as a 0-d tensor; with a dim, the named tuple
+        `(values, indices)` of each slice's largest element (the first one among ties, which
+        alone gets the gradient); with another tensor, the elementwise maximum.
+
+        `amax` gives values only (over several dims too). A tensor in place of the tuple
+        would make `values, indices = x.max(dim=1)` unpack the first two rows, silently.
+        """
+        return _extreme(self, axis, keepdims, largest=True)
+
+    @accepts_dim
+    def min(self, axis=None, keepdims: bool = False):
+        """As `max`, for the smallest: a 0-d tensor, `(values, indices)` with a dim, or the
+        elementwise minimum with another tensor."""
+        return _extreme(self, axis, keepdims, largest=False)
+
+    @accepts_dim
+    def topk(self, k: int, axis: int = -1, largest: bool = True, sorted: bool = True):
+        """The k largest (or smallest) elements along `axis` and their indices, as the named
+        tuple `(values, indices)`, largest first; the gradient goes to the chosen elements."""
+        axis = _dim(axis, self.ndim)
+        length = self.shape[axis] if self.ndim else 1
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= length:
+            raise ValueError(f"topk: k must be an integer in [0, {length}] (the size of dim "
+                             f"{axis}), got {k!r}")
+        source = self.reshape(1) if self.ndim == 0 else self
+        # Integers sort as int64: negating int8 or uint8 would wrap around (-(-128) is -128).
+        keys = source.data if source.dtype.kind == "f" else source.data.astype(int64)
+        # A stable sort keeps the first of tied elements first, as max(dim) picks it.
+        order = np.argsort(-keys if largest else keys, axis=axis, kind="stable")
+        indices = order.take(np.arange(k), axis=axis)
+        values = apply(ops.TakeAlongAxis, source, indices=indices, axis=axis)
+        indices = Tensor._wrap(indices.astype(int64))
+        if self.ndim == 0:
+            values, indices = values.reshape(()), indices.reshape(())
+        return return_types.topk(values, indices)
+
+    @accepts_dim
     def var(self, axis=None, keepdims: bool = False, *, correction: int = 1):
-        """Variance; `correction=1` (PyTorch's default) divides by n - 1, 0 by n."""
+        """Variance; `correction=1` (PyTorch's default) divides by n - 1, 0 by n.
+
+        With no more elements than `correction` (one sample, correction=1) there is no
+        estimate: the result is nan (or inf) with a warning, as in PyTorch, not a made-up 0.
+        """
         centred = self - self.mean(axis=axis, keepdims=True)
         axes = range(self.ndim) if axis is None else np.atleast_1d(axis)
         n = int(np.prod([self.shape[a] for a in axes]))
-        return (centred * centred).sum(axis=axis, keepdims=keepdims) / max(n - correction, 1)
+        squares = (centred * centred).sum(axis=axis, keepdims=keepdims)
+        if n - correction > 0:
+            return squares / (n - correction)
+        warnings.warn(f"var(): degrees of freedom is <= 0 ({n} elements, correction={correction}); "
+                      "the result is nan or inf", UserWarning, stacklevel=3)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return squares / 0
 
     @accepts_dim
     def std(self, axis=None, keepdims: bool = False, *, correction: int = 1):
@@ -649,6 +781,29 @@ class Tensor:
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return "tensor(" + ", ".join([body, *extras]) + ")"
+
+
+def _extreme(x: Tensor, dim, keepdim: bool, largest: bool):
+    """`Tensor.max` (largest=True) and `Tensor.min`: see there for the three forms."""
+    name = "max" if largest else "min"
+    if isinstance(dim, Tensor):
+        if keepdim:
+            raise TypeError(f"{name}(other) is elementwise and takes no keepdim")
+        return (maximum if largest else minimum)(x, dim)
+    if dim is None:
+        return x.amax(keepdims=keepdim) if largest else x.amin(keepdims=keepdim)
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{name}(dim) takes one dim, got {dim!r}; a{name}(dim) reduces over several")
+    axis = _dim(dim, x.ndim)
+    if x.ndim and x.shape[axis] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size "
+                         f"(shape {x.shape})")
+    source = x.reshape(1) if x.ndim == 0 else x
+    pick = np.argmax if largest else np.argmin
+    indices = pick(source.data, axis=axis, keepdims=True).astype(int64)
+    values = apply(ops.TakeAlongAxis, source, indices=indices, axis=axis, keepdims=keepdim and x.ndim > 0)
+    indices = Tensor._wrap(indices if keepdim and x.ndim else np.squeeze(indices, axis=axis))
+    return (return_types.max if largest else return_types.min)(values, indices)
 
 
 def _index_key(key):
@@ -792,6 +947,23 @@ def randn(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
     dtype = float32 if dtype is None else _as_dtype(dtype)
     return Tensor(default_generator().standard_normal(_shape_args(shape), dtype=dtype),
                   requires_grad=requires_grad)
+
+
+def randint(*bounds_and_size, size=None, dtype=None) -> Tensor:
+    """Integers drawn uniformly from [low, high), int64 by default, from the seeded generator:
+    `randint(high, size)` or `randint(low, high, size)`, as `torch.randint`."""
+    if size is None:
+        *bounds, size = bounds_and_size
+    else:
+        bounds = list(bounds_and_size)
+    if len(bounds) not in (1, 2):
+        raise TypeError("randint takes (high, size) or (low, high, size)")
+    low, high = (0, *bounds) if len(bounds) == 1 else bounds
+    if low >= high:
+        raise ValueError(f"randint expects low < high, but got low={low} >= high={high}")
+    size = (size,) if isinstance(size, int) else tuple(size)
+    dtype = int64 if dtype is None else _as_dtype(dtype)
+    return Tensor(default_generator().integers(low, high, size).astype(dtype))
 
 
 def zeros_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
