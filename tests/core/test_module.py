@@ -153,3 +153,13 @@ def test_double_and_float_convert_parameters_buffers_and_grads_in_place():
     assert block.to("float64").scale.dtype == tinytorch.float64
     with pytest.raises(TypeError, match="not a float dtype"):
         block.to(tinytorch.int64)
+
+
+def test_to_a_device_accepts_the_cpu_and_names_any_other():
+    """`model.to(device)` is in most PyTorch code; tinytorch runs on the CPU only."""
+    block = Block()
+    weight = block.fc.weight.numpy()
+    assert block.to("cpu") is block and block.fc.weight.numpy() is weight
+    assert block.to("cpu", dtype=tinytorch.float64).fc.weight.dtype == tinytorch.float64
+    with pytest.raises(RuntimeError, match="CPU .* only; device 'cuda'"):
+        block.to("cuda")

@@ -335,3 +335,17 @@ def test_tril_bitwise_and_pow_match_torch():
                          ((ours > 1) & (ours < 2), (theirs > 1) & (theirs < 2)),
                          (~(ours > 1), ~(theirs > 1))]:
         np.testing.assert_allclose(mine.numpy(), torchs.numpy(), rtol=1e-6)
+
+
+def test_to_takes_pytorchs_forms_and_cpu_is_the_device():
+    x = tinytorch.tensor([1.5, 2.5])
+    assert x.to("cpu") is x and x.cpu() is x and x.to(device="cpu") is x
+    assert x.to("cpu", tinytorch.float64).dtype == tinytorch.float64
+    assert x.to(dtype=tinytorch.int64).tolist() == [1, 2] and x.to("float64").dtype == tinytorch.float64
+    assert x.to(tinytorch.arange(2)).dtype == tinytorch.int64  # to(other): other's dtype
+    with pytest.raises(RuntimeError, match="CPU .* only; device 'cuda:0'"):
+        x.to("cuda:0")
+    with pytest.raises(TypeError, match="two dtypes"):
+        x.to(tinytorch.float64, tinytorch.int64)
+    with pytest.raises(TypeError, match="unsupported dtype"):
+        x.to(np.float16)

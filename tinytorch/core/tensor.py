@@ -37,6 +37,33 @@ def _as_dtype(dtype) -> np.dtype:
     return dt
 
 
+def to_arguments(args: tuple, dtype=None, device=None) -> np.dtype | None:
+    """The dtype asked for by one of `.to()`'s PyTorch forms, or None for "keep the dtype":
+    to(dtype), to(device), to(device, dtype), to(other_tensor) (its dtype), to(dtype=, device=).
+
+    tinytorch computes with NumPy on the CPU, so 'cpu' is the one device: accepting it lets
+    `model.to(device)` code run unchanged; any other device is an error that says so, rather
+    than "data type 'cuda' not understood".
+    """
+    if len(args) == 1 and dtype is None and device is None and isinstance(args[0], np.dtype):
+        return _as_dtype(args[0])  # the hot path: `x.to(weight.dtype)` in every linear layer
+    if len(args) > 2:
+        raise TypeError(f"to() takes at most a device and a dtype, got {len(args)} arguments")
+    for arg in args:
+        if isinstance(arg, Tensor):
+            arg = arg.dtype
+        if isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda", "mps", "xla", "meta"):
+            device = arg
+        elif dtype is not None:
+            raise TypeError(f"to() got two dtypes: {dtype} and {arg}")
+        else:
+            dtype = arg
+    if device is not None and str(device).split(":")[0] != "cpu":
+        raise RuntimeError(f"tinytorch runs on the CPU (with NumPy) only; device {str(device)!r} "
+                           "is not available: use 'cpu'")
+    return None if dtype is None else _as_dtype(dtype)
+
+
 def _to_array(data, dtype=None) -> np.ndarray:
     """Convert `data` to an array of a supported dtype; an ndarray already right is not copied."""
     if isinstance(data, Tensor):
@@ -313,9 +340,11 @@ class Tensor:
         self._retains_grad = True
         return self
 
-    def to(self, dtype) -> Tensor:
-        dtype = _as_dtype(dtype)
-        if dtype == self.dtype:
+    def to(self, *args, dtype=None, device=None) -> Tensor:
+        """This tensor in another dtype (`to_arguments` lists the forms: a device, 'cpu', is
+        accepted too); itself when nothing changes, as in PyTorch."""
+        dtype = to_arguments(args, dtype, device)
+        if dtype is None or dtype == self.dtype:
             return self
         if self.requires_grad and dtype.kind == "f":
             return apply(ops.Cast, self, dtype=dtype)
@@ -323,6 +352,10 @@ class Tensor:
 
     def is_floating_point(self) -> bool:
         return self.data.dtype.kind == "f"
+
+    def cpu(self) -> Tensor:
+        """The tensor itself: it is already in the CPU's memory (`x.cpu().numpy()` runs as is)."""
+        return self
 
     def contiguous(self) -> Tensor:
         """The tensor itself. PyTorch code calls it before `.view` after a transpose; NumPy's
