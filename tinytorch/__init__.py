@@ -15,6 +15,7 @@ from tinytorch.core.tensor import (
     arange,
     bool_,
     cat,
+    double,
     eye,
     flatten,
     float32,
@@ -23,9 +24,11 @@ from tinytorch.core.tensor import (
     full_like,
     int8,
     int64,
+    long,
     matmul,
     maximum,
     minimum,
+    multinomial,
     ones,
     ones_like,
     rand,
@@ -69,12 +72,19 @@ from tinytorch.core.tensor_functions import (
     var,
 )
 
+# PyTorch's spellings `torch.float` and `torch.bool`; set here, not in tinytorch.core.tensor,
+# where they would shadow the builtins its code calls, and left out of __all__ so that
+# `from tinytorch import *` cannot shadow them in yours.
+float = float32
+bool = bool_
+
 __version__ = "0.1.0"
 
 __all__ = [
-    "Tensor", "allclose", "arange", "bool_", "cat", "detect_anomaly", "enable_grad", "eye", "flatten",
-    "float32", "float64", "full", "full_like", "gradcheck", "int8", "int64", "load", "manual_seed",
-    "matmul", "maximum", "minimum", "nn", "no_grad", "ones", "ones_like", "optim", "rand", "rand_like",
+    "Tensor", "allclose", "arange", "bool_", "cat", "detect_anomaly", "double", "enable_grad", "eye",
+    "flatten", "float32", "float64", "full", "full_like", "gradcheck", "int8", "int64", "load", "long",
+    "manual_seed", "matmul", "maximum", "minimum", "multinomial", "nn", "no_grad", "ones", "ones_like",
+    "optim", "rand", "rand_like",
     "randint", "randn", "randn_like", "return_types", "save", "stack", "tensor", "uint8", "utils",
     "where", "zeros", "zeros_like",
     # PyTorch's function spellings of tensor methods (tinytorch.core.tensor_functions)

@@ -349,3 +349,55 @@ def test_to_takes_pytorchs_forms_and_cpu_is_the_device():
         x.to(tinytorch.float64, tinytorch.int64)
     with pytest.raises(TypeError, match="unsupported dtype"):
         x.to(np.float16)
+
+
+def test_any_all_and_chunk():
+    x = tinytorch.tensor([[0, 1, 2], [3, 4, 5]])
+    assert x.any().item() and not x.all().item() and x.all(dim=1).tolist() == [False, True]
+    assert (x > 0).any(dim=0, keepdim=True).tolist() == [[True, True, True]]
+    assert [c.shape for c in tinytorch.arange(7).chunk(3)] == [(3,), (3,), (1,)]
+    assert [c.shape for c in x.chunk(3, dim=1)] == [(2, 1)] * 3
+    assert [c.shape for c in tinytorch.arange(4).chunk(3)] == [(2,), (2,)]  # fewer, as torch
+    with pytest.raises(ValueError, match="positive integer"):
+        x.chunk(0)
+
+
+def test_chunk_matches_torch():
+    torch = pytest.importorskip("torch")
+    for n, chunks in [(7, 3), (4, 3), (6, 4), (5, 5), (2, 4)]:
+        ours, theirs = tinytorch.arange(n).chunk(chunks), torch.arange(n).chunk(chunks)
+        assert [c.tolist() for c in ours] == [c.tolist() for c in theirs]
+
+
+def test_pytorchs_dtype_names():
+    assert tinytorch.long == tinytorch.int64 and tinytorch.double == tinytorch.float64
+    assert tinytorch.float == tinytorch.float32 and tinytorch.bool == tinytorch.bool_
+    assert tinytorch.zeros(2, dtype=tinytorch.long).dtype == np.int64
+    assert "float" not in tinytorch.__all__ and "bool" not in tinytorch.__all__  # no builtin shadowed
+
+
+def test_multinomial_draws_in_proportion_to_the_weights():
+    tinytorch.manual_seed(0)
+    drawn = tinytorch.multinomial(tinytorch.tensor([1.0, 0.0, 3.0]), 20000, replacement=True)
+    assert drawn.dtype == tinytorch.int64 and drawn.shape == (20000,)
+    np.testing.assert_allclose(np.bincount(drawn.numpy(), minlength=3) / 20000, [0.25, 0, 0.75], atol=0.015)
+    rows = tinytorch.multinomial(tinytorch.tensor([[0.0, 2.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]]), 2)
+    assert rows.shape == (2, 2) and sorted(rows[0].tolist()) == [1, 2]  # without replacement
+    assert len(set(rows[1].tolist())) == 2
+    tinytorch.manual_seed(1)
+    a = tinytorch.multinomial(tinytorch.ones(10), 5).tolist()
+    tinytorch.manual_seed(1)
+    assert tinytorch.multinomial(tinytorch.ones(10), 5).tolist() == a
+
+
+@pytest.mark.parametrize("weights, num_samples, message", [
+    ([1.0, -0.5], 1, "element < 0"),
+    ([1.0, float("nan")], 1, "inf, nan"),
+    ([0.0, 0.0], 1, "sums to 0"),
+    ([1.0, 0.0, 1.0], 3, "without replacement from a row with 2 nonzero"),
+    ([1.0], 0, "positive integer"),
+    ([[[1.0]]], 1, "1-d or 2-d"),
+])
+def test_multinomial_refuses_what_is_no_distribution(weights, num_samples, message):
+    with pytest.raises(ValueError, match=message):
+        tinytorch.multinomial(tinytorch.tensor(weights), num_samples)

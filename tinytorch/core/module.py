@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from tinytorch.core import autograd
-from tinytorch.core.tensor import Tensor, float32, float64, to_arguments
+from tinytorch.core.tensor import Tensor, float32, float64, to_arguments, zero_grads
 
 
 class Parameter(Tensor):
@@ -121,9 +121,8 @@ class Module:
     def eval(self) -> Module:
         return self.train(False)
 
-    def zero_grad(self) -> None:
-        for p in self.parameters():
-            p.grad = None
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        zero_grads(self.parameters(), set_to_none)
 
     # ----- dtype ------------------------------------------------------------------------
     def to(self, *args, dtype=None, device=None) -> Module:

@@ -27,6 +27,9 @@ from tinytorch.core.random import default_generator
 
 float32, float64, int64 = np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.int64)
 int8, uint8, bool_ = np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.bool_)
+# PyTorch's other names for them (`dtype=torch.long` for labels); `tinytorch.float` and
+# `tinytorch.bool` are these too, set in tinytorch/__init__.py, where they shadow no code.
+long, double = int64, float64
 _DTYPES = (float32, float64, int64, int8, uint8, bool_)
 
 
@@ -682,6 +685,16 @@ class Tensor:
         return self.var(axis, keepdims, correction=correction).sqrt()
 
     @accepts_dim
+    def all(self, axis=None, keepdims: bool = False):
+        """True where every element (along `axis`) is nonzero; a bool tensor, as `torch.all`."""
+        return Tensor._wrap(np.asarray(self.data.all(axis=axis, keepdims=keepdims)))
+
+    @accepts_dim
+    def any(self, axis=None, keepdims: bool = False):
+        """True where some element (along `axis`) is nonzero; a bool tensor, as `torch.any`."""
+        return Tensor._wrap(np.asarray(self.data.any(axis=axis, keepdims=keepdims)))
+
+    @accepts_dim
     def argmax(self, axis=None, keepdims: bool = False):
         """Index of the largest element, as int64 on every platform (NumPy gives its pointer-sized
         int, which is int32 in the browser's 32-bit WebAssembly)."""
@@ -785,6 +798,16 @@ class Tensor:
         return tuple(self[prefix + (slice(int(a), int(b)),)]
                      for a, b in zip(bounds[:-1], bounds[1:], strict=True))
 
+    @accepts_dim
+    def chunk(self, chunks: int, axis: int = 0):
+        """Cut into `chunks` pieces along `axis` as `torch.chunk`: each of ceil(n / chunks)
+        elements, the last smaller, so fewer pieces come back when n does not divide evenly
+        (e.g. `q, k, v = qkv.chunk(3, dim=-1)`)."""
+        if isinstance(chunks, bool) or not isinstance(chunks, (int, np.integer)) or chunks < 1:
+            raise ValueError(f"chunk expects `chunks` to be a positive integer, got {chunks!r}")
+        length = self.shape[_dim(axis, self.ndim)]
+        return self.split(max(-(-length // chunks), 1), axis=axis)
+
     # ----- indexing ---------------------------------------------------------------------
     def __getitem__(self, key):
         return apply(ops.Index, self, key=_index_key(key))
@@ -837,6 +860,18 @@ def _extreme(x: Tensor, dim, keepdim: bool, largest: bool):
     values = apply(ops.TakeAlongAxis, source, indices=indices, axis=axis, keepdims=keepdim and x.ndim > 0)
     indices = Tensor._wrap(indices if keepdim and x.ndim else np.squeeze(indices, axis=axis))
     return (return_types.max if largest else return_types.min)(values, indices)
+
+
+def zero_grads(tensors, set_to_none: bool = True) -> None:
+    """Forget the tensors' gradients: `Module.zero_grad` and `Optimizer.zero_grad`.
+
+    `set_to_none=True` (PyTorch's default) drops them, so the next backward starts fresh;
+    False keeps a zero gradient of the right shape, for code that reads `.grad` before the
+    next backward. The zeros are a new array: a gradient array may be shared, never written into.
+    """
+    for t in tensors:
+        if t.grad is not None:
+            t.grad = None if set_to_none else Tensor._wrap(np.zeros_like(t.grad.data))
 
 
 def _index_key(key):
@@ -997,6 +1032,32 @@ def randint(*bounds_and_size, size=None, dtype=None) -> Tensor:
     size = (size,) if isinstance(size, int) else tuple(size)
     dtype = int64 if dtype is None else _as_dtype(dtype)
     return Tensor(default_generator().integers(low, high, size).astype(dtype))
+
+
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False) -> Tensor:  # noqa: A002
+    """Indices drawn from each row of non-negative weights (which need not sum to 1), as
+    `torch.multinomial`: how a language model samples its next token. int64, shape (num_samples,)
+    for one row, (rows, num_samples) for a 2-d input; from the seeded generator."""
+    weights = np.asarray(input.data if isinstance(input, Tensor) else input, dtype=float64)
+    if weights.ndim not in (1, 2) or weights.shape[-1] == 0:
+        raise ValueError(f"multinomial: the weights must be 1-d or 2-d and non-empty, got shape "
+                         f"{weights.shape}")
+    rows = weights.reshape(-1, weights.shape[-1])
+    if not np.isfinite(rows).all() or (rows < 0).any():
+        raise ValueError("multinomial: the probability tensor contains inf, nan or an element < 0")
+    totals = rows.sum(axis=1, keepdims=True)
+    if (totals <= 0).any():
+        raise ValueError("multinomial: a row of weights sums to 0, which is no distribution")
+    nonzero = int((rows > 0).sum(axis=1).min())
+    if isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)) or num_samples < 1:
+        raise ValueError(f"multinomial: num_samples must be a positive integer, got {num_samples!r}")
+    if not replacement and num_samples > nonzero:
+        raise ValueError(f"multinomial: cannot draw {num_samples} samples without replacement from a "
+                         f"row with {nonzero} nonzero weights")
+    rng = default_generator()
+    drawn = np.stack([rng.choice(rows.shape[1], num_samples, replace=replacement, p=row)
+                      for row in rows / totals])
+    return Tensor(drawn.reshape(*weights.shape[:-1], num_samples).astype(int64))
 
 
 def zeros_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:

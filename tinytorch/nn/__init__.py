@@ -38,7 +38,7 @@ from tinytorch.core.spatial import (
     MaxPool2d,
 )
 from tinytorch.core.transformer import GPT, MLP, LayerNorm, TransformerBlock
-from tinytorch.nn import functional, init
+from tinytorch.nn import functional, init, utils
 from tinytorch.nn.multihead_attention import MultiheadAttention
 
 __all__ = [
@@ -47,5 +47,5 @@ __all__ = [
     "Flatten", "Identity", "LayerNorm", "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "MaxPool2d",
     "Module", "ModuleList", "MultiheadAttention", "NLLLoss", "Parameter", "PositionalEmbedding", "ReLU",
     "Sequential", "SiLU", "Sigmoid", "SinusoidalPositionalEncoding", "Softmax", "Tanh",
-    "TransformerBlock", "functional", "init",
+    "TransformerBlock", "functional", "init", "utils",
 ]
