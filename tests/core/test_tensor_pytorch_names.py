@@ -401,3 +401,15 @@ def test_multinomial_draws_in_proportion_to_the_weights():
 def test_multinomial_refuses_what_is_no_distribution(weights, num_samples, message):
     with pytest.raises(ValueError, match=message):
         tinytorch.multinomial(tinytorch.tensor(weights), num_samples)
+
+
+def test_squeeze_keeps_a_named_dim_whose_size_is_not_1_as_pytorch():
+    x = tinytorch.zeros(2, 1, 3, 1)
+    assert x.squeeze(0).shape == (2, 1, 3, 1) and x.squeeze(-1).shape == (2, 1, 3)
+    assert x.squeeze((0, 1, 3)).shape == (2, 3) and x.squeeze().shape == (2, 3)
+    assert tinytorch.tensor(5.0).squeeze(0).shape == ()
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        x.squeeze(4)
+    torch = pytest.importorskip("torch")
+    for dims in [0, 1, -1, (0, 1, 3), (1, 2)]:
+        assert x.squeeze(dims).shape == tuple(torch.zeros(2, 1, 3, 1).squeeze(dims).shape)

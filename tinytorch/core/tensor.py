@@ -745,7 +745,12 @@ class Tensor:
 
     @accepts_dim
     def squeeze(self, axis=None):
-        return self.reshape(np.squeeze(self.data, axis=axis).shape)
+        """Drop the dims of size 1: all of them, or those among `axis` (an int or a tuple). As in
+        PyTorch, a named dim whose size is not 1 stays (NumPy raises), so `x.squeeze(0)` runs
+        for any batch size; a dim out of range is still an error."""
+        axes = range(self.ndim) if axis is None else {
+            _dim(a, self.ndim) for a in (axis if isinstance(axis, tuple) else (axis,))}
+        return self.reshape(tuple(n for i, n in enumerate(self.shape) if n != 1 or i not in axes))
 
     @accepts_dim
     def unsqueeze(self, axis: int):
