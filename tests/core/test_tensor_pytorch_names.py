@@ -291,8 +291,10 @@ def test_masks_combine_with_and_or_xor_not():
     assert (~inside).sum().item() == 4
     assert (inside ^ (x > 2)).tolist() == [False, False, True, False, True, True]
     assert (True & inside).tolist() == inside.tolist() and (x & 1).tolist() == [0, 1, 0, 1, 0, 1]
-    with pytest.raises(TypeError, match="bool or integer tensors"):
+    with pytest.raises(TypeError, match="bool or integer tensors, got float32 and float32"):
         tinytorch.ones(3) & tinytorch.ones(3)
+    with pytest.raises(TypeError, match="bool or integer tensors, got float32"):
+        ~tinytorch.ones(3)
 
 
 @pytest.mark.parametrize("diagonal", [-1, 0, 2])

@@ -516,8 +516,8 @@ class Tensor:
         """Refuses floats, as PyTorch: `&` of two float masks (0./1.) has no meaning."""
         other = other.data if isinstance(other, Tensor) else np.asarray(other)
         if self.data.dtype.kind == "f" or other.dtype.kind == "f":
-            raise TypeError(f"{op.__name__} needs bool or integer tensors, got {self.dtype} and "
-                            f"{other.dtype} (compare first, e.g. (x > 0) & (x < 1))")
+            raise TypeError(f"& | ^ ~ need bool or integer tensors, got {self.dtype} and {other.dtype} "
+                            "(compare first, e.g. (x > 0) & (x < 1))")
         return Tensor._wrap(np.asarray(op(self.data, other)))
 
     def __and__(self, other):
