@@ -2,32 +2,24 @@
 gradient shared among ties), forward and backward, against the same computation hand-written
 in NumPy and against PyTorch on the CPU when it is installed.
 
-    python bench/bench_reductions.py [--repeats 200]
+    python bench/bench_reductions.py [--repeats 20]
 
 Shapes: a classifier's logits (batch 128, 10 classes), a language model's (batch 32, vocab
-1000), and a long row (4, 65536). Times are the best of `--repeats`; the ratios divide
-tinytorch's time by the others' (1.0 = as fast; above 1, slower).
+1000), and a long row (4, 65536). Times are the best of `--repeats` loops of at least 20 ms
+(`tinytorch.course.measure.best_time`); the ratios divide tinytorch's time by the others'
+(1.0 = as fast; above 1, slower).
 """
 
 import argparse
 import platform
 import sys
-import time
 
 import numpy as np
 
 import tinytorch
+from tinytorch.course.measure import best_time
 
 SHAPES = [(128, 10), (32, 1000), (4, 65536)]
-
-
-def best_time(step, repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def numpy_max(x: np.ndarray):
@@ -52,7 +44,7 @@ def tinytorch_amax(x: tinytorch.Tensor):
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args(argv)
     try:
         import torch
