@@ -415,3 +415,97 @@ def test_squeeze_keeps_a_named_dim_whose_size_is_not_1_as_pytorch():
     torch = pytest.importorskip("torch")
     for dims in [0, 1, -1, (0, 1, 3), (1, 2)]:
         assert x.squeeze(dims).shape == tuple(torch.zeros(2, 1, 3, 1).squeeze(dims).shape)
+
+
+# ----- in-place ops ------------------------------------------------------------------------------
+
+def test_a_hand_written_training_loop_updates_the_parameters_in_place():
+    """`p -= lr * p.grad` must change the parameter itself: rebinding `p` to a new tensor (what
+    Python does without __isub__) would leave the model untrained, silently."""
+    tinytorch.manual_seed(0)
+    model = tinytorch.nn.Linear(3, 1)
+    x, y = tinytorch.randn(16, 3), tinytorch.randn(16, 1)
+    weight = model.weight
+    losses = []
+    for _ in range(20):
+        loss = ((model(x) - y) ** 2).mean()
+        losses.append(loss.item())
+        loss.backward()
+        with tinytorch.no_grad():
+            for p in model.parameters():
+                p -= 0.1 * p.grad
+                p.grad.zero_()
+    assert model.weight is weight and weight.requires_grad and weight._version == 20
+    assert losses[-1] < 0.8 * losses[0]
+    assert not model.bias.grad.numpy().any()
+
+
+def test_in_place_ops_and_their_refusals():
+    x = tinytorch.tensor([1.0, 2.0])
+    alias = x[:]
+    x.add_(tinytorch.ones(2), alpha=2).mul_(2).sub_(1.0).div_(2)
+    assert x.tolist() == [2.5, 3.5] and alias.tolist() == [2.5, 3.5] and x._version == alias._version == 4
+    x += 1.5
+    x *= 2
+    x /= 4
+    x -= tinytorch.tensor([1.0, 0.5], dtype=tinytorch.float64)  # float64 fits a float32, as torch
+    assert x.tolist() == [1.0, 2.0] and x.dtype == tinytorch.float32
+    assert x.copy_([5, 6]).tolist() == [5.0, 6.0] and x.copy_(tinytorch.tensor(7.0)).tolist() == [7.0, 7.0]
+    assert x.fill_(3).tolist() == [3.0, 3.0] and x.zero_().tolist() == [0.0, 0.0]
+    labels = tinytorch.arange(3)
+    labels += 1
+    assert labels.tolist() == [1, 2, 3]
+    with pytest.raises(TypeError, match="result type float32 can't be cast to the desired output type int64"):
+        labels += 0.5  # would truncate
+    with pytest.raises(ValueError, match=r"shape \(2,\) doesn't match the broadcast shape \(3, 2\)"):
+        x += tinytorch.ones(3, 2)
+    w = tinytorch.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="requires grad"):
+        w += 1  # outside no_grad: the graph would be corrupted
+    with pytest.raises(RuntimeError, match="would drop its gradient"):
+        x.add_(w)
+    with pytest.raises(RuntimeError, match="would drop its gradient"):
+        x.copy_(w)
+
+
+def test_augmented_assignment_inside_the_graph_keeps_the_gradient():
+    """ResNet's `out += identity` on a computed tensor, and `total += loss` on a plain one:
+    PyTorch records them in the graph; here the name is bound to the result, same values and
+    same gradients."""
+    w = tinytorch.tensor([1.0, 2.0], requires_grad=True)
+    out = w * 3
+    out += w
+    total = tinytorch.zeros(())
+    total += (out * out).sum()
+    total.backward()
+    assert out.tolist() == [4.0, 8.0] and total.item() == 80.0
+    assert w.grad.tolist() == [32.0, 64.0]  # d/dw sum((4w)^2) = 32 w
+    half = tinytorch.tensor([1.0], dtype=tinytorch.float64, requires_grad=True)
+    single = tinytorch.ones(1, requires_grad=True) * 2
+    single += half
+    assert single.dtype == tinytorch.float32  # keeps its dtype, as in place would
+
+
+def test_an_in_place_change_of_a_saved_input_is_caught_by_backward():
+    w = tinytorch.tensor([1.0, 2.0], requires_grad=True)
+    x = tinytorch.tensor([3.0, 4.0])
+    y = (w * x).sum()
+    x += 1
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()
+
+
+def test_in_place_training_step_matches_torch():
+    torch = pytest.importorskip("torch")
+    start = np.array([[0.5, -1.0], [2.0, 0.25]], dtype=np.float32)
+    results = []
+    for lib in (tinytorch, torch):
+        w = lib.tensor(start.copy(), requires_grad=True)
+        for _ in range(3):
+            (w * w).sum().backward()
+            with lib.no_grad():
+                w.sub_(w.grad, alpha=0.1)
+                w *= 0.9
+                w.grad.zero_()
+        results.append(w.detach().numpy())
+    np.testing.assert_allclose(*results, rtol=1e-6)

@@ -830,6 +830,81 @@ class Tensor:
     def __iter__(self):
         return (self[i] for i in range(len(self)))
 
+    # ----- in place ---------------------------------------------------------------------
+    # PyTorch's in-place ops write into the tensor's memory: `w -= lr * w.grad` under no_grad
+    # updates the parameter itself. Without them Python rebinds the name to a new tensor, so
+    # `for p in model.parameters(): p -= lr * p.grad` would train nothing, silently.
+    def _fitted(self, result: Tensor, name: str) -> Tensor:
+        """`result` (computed out of place) in this tensor's dtype, refusing what would change a
+        value silently: a float result into an integer tensor (or an integer into a bool one)
+        would truncate, and a broadcast cannot grow a tensor in place."""
+        rank = {"b": 0, "u": 1, "i": 1, "f": 2}
+        if rank[result.dtype.kind] > rank[self.dtype.kind]:
+            raise TypeError(f"{name}: result type {result.dtype} can't be cast to the desired output "
+                            f"type {self.dtype}")
+        if result.shape != self.shape:
+            raise ValueError(f"{name}: output with shape {self.shape} doesn't match the broadcast "
+                             f"shape {result.shape}")
+        return result if result.dtype == self.dtype else result.to(self.dtype)
+
+    def _write(self, result: Tensor, name: str) -> Tensor:
+        """Store `result` into this tensor as `__setitem__` does: outside the graph only (a
+        tensor that requires grad is written inside no_grad), every alias sees it, the version
+        counter moves. An operand that requires grad is refused: its gradient would be lost."""
+        result = self._fitted(result, name)
+        if result.requires_grad and not self.requires_grad:
+            raise RuntimeError(f"{name}: an operand requires grad, and writing the result into a tensor "
+                               "outside the graph would drop its gradient; use the out-of-place form")
+        self[...] = result
+        return self
+
+    def _augmented(self, result: Tensor, name: str) -> Tensor:
+        """`x += y` and the like: in place outside the graph (`_write`). Inside it (`x` computed
+        by the graph, or `y` requiring grad, as in ResNet's `out += identity`) the result is
+        bound to the name `x` as a new tensor, `x = x + y`: the same values and gradients PyTorch
+        gives, though other views of the old `x` keep their values. A leaf that requires grad
+        is refused, as in PyTorch, since the update would bypass the graph."""
+        if autograd.is_grad_enabled() and result.requires_grad and not (self.requires_grad and self.is_leaf):
+            return self._fitted(result, name)
+        return self._write(result, name)
+
+    def add_(self, other, *, alpha=1) -> Tensor:
+        return self._write(self + (other if alpha == 1 else other * alpha), "add_")
+
+    def sub_(self, other, *, alpha=1) -> Tensor:
+        return self._write(self - (other if alpha == 1 else other * alpha), "sub_")
+
+    def mul_(self, other) -> Tensor:
+        return self._write(self * other, "mul_")
+
+    def div_(self, other) -> Tensor:
+        return self._write(self / other, "div_")
+
+    def __iadd__(self, other):
+        return self._augmented(self + other, "+=")
+
+    def __isub__(self, other):
+        return self._augmented(self - other, "-=")
+
+    def __imul__(self, other):
+        return self._augmented(self * other, "*=")
+
+    def __itruediv__(self, other):
+        return self._augmented(self / other, "/=")
+
+    def fill_(self, value) -> Tensor:
+        self[...] = value
+        return self
+
+    def zero_(self) -> Tensor:
+        """Set every value to 0 in place, e.g. `w.grad.zero_()` in a hand-written training loop."""
+        return self.fill_(0)
+
+    def copy_(self, src) -> Tensor:
+        """Copy `src`'s values in (broadcast to this shape, cast to this dtype), as `torch.copy_`."""
+        src = (src if isinstance(src, Tensor) else Tensor(src)).to(self.dtype)
+        return self._write(src if src.shape == self.shape else src.expand(*self.shape), "copy_")
+
     # ----- display ----------------------------------------------------------------------
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4,
