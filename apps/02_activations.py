@@ -194,7 +194,7 @@ def _(nn, tinytorch):
 @app.cell(hide_code=True)
 def _(F, bias_shift, charts, dead_inputs, dead_layer, mo, np, tinytorch):
     _z = dead_layer(dead_inputs).detach()
-    _sweep = [{"bias shift": float(s), "dead units (%)": 100 * float((F.relu(_z + float(s)).max(axis=0) == 0)
+    _sweep = [{"bias shift": float(s), "dead units (%)": 100 * float((F.relu(_z + float(s)).amax(0) == 0)
                                                                      .numpy().mean())}
               for s in np.round(np.arange(-3.0, 1.51, 0.1), 1)]
     # The chosen shift, as a real layer: forward, then backward, then look at the weight gradients.
@@ -202,7 +202,7 @@ def _(F, bias_shift, charts, dead_inputs, dead_layer, mo, np, tinytorch):
     _b = tinytorch.tensor(dead_layer.bias.numpy() + bias_shift.value, requires_grad=True)
     _h = F.relu(F.linear(dead_inputs, _w, _b))
     _h.sum().backward()
-    _dead = (_h.max(axis=0) == 0).numpy()
+    _dead = (_h.amax(0) == 0).numpy()
     _no_grad = np.abs(_w.grad.numpy()).sum(axis=1) == 0
     _mark = [{"bias shift": bias_shift.value, "dead units (%)": 100 * float(_dead.mean())}]
     mo.vstack([

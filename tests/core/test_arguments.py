@@ -58,7 +58,7 @@ def test_check_counts_names_the_owner_and_argument():
     (lambda: MultiHeadAttention(8, 3), r"embed_dim \(8\) must be divisible by num_heads \(3\)"),
     (lambda: MLP(4, 0), "MLP: hidden_dim must be >= 1"),
     (lambda: GPT(10, 8, 8, 2, num_layers=0), "GPT: num_layers must be >= 1"),
-    (lambda: Dropout(1.5), r"dropout probability must be in \[0, 1\), got 1.5"),
+    (lambda: Dropout(1.5), "dropout probability has to be between 0 and 1, but got 1.5"),
     (lambda: Dropout(float("nan")), "dropout probability"),
     (lambda: Dropout2d(-0.1), "dropout probability"),
     (lambda: DataLoader(TensorDataset(np.zeros(3)), batch_size=0), "DataLoader: batch_size must be >= 1"),

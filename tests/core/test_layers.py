@@ -6,7 +6,7 @@ import pytest
 
 import tinytorch
 from tinytorch.core.activations import ReLU
-from tinytorch.core.layers import Dropout, Flatten, Identity, Linear, Sequential, dropout
+from tinytorch.core.layers import Dropout, Flatten, Identity, Linear, ModuleList, Sequential, dropout
 
 
 def test_linear_weight_layout_and_output():
@@ -60,10 +60,26 @@ def test_dropout_mask_repeats_with_the_seed():
     np.testing.assert_array_equal(a, dropout(tinytorch.ones(10, 10), 0.5).numpy())
 
 
-@pytest.mark.parametrize("p", [-0.1, 1.0])
+@pytest.mark.parametrize("p", [-0.1, 1.5, float("nan"), "0.5", True])
 def test_dropout_rejects_bad_probability(p):
-    with pytest.raises(ValueError, match="dropout probability"):
+    with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1"):
         Dropout(p)
+    with pytest.raises(ValueError, match="dropout probability"):
+        dropout(tinytorch.ones(2), p)
+
+
+@pytest.mark.parametrize("p", [1, 1.0])
+def test_dropout_of_one_drops_everything_without_dividing_by_zero(p):
+    """As PyTorch: p = 1 is allowed; the output (and the gradient) is zeros, with no nan or
+    inf from the 1/(1-p) rescaling; evaluation still passes the input through."""
+    x = tinytorch.randn(4, 5, requires_grad=True)
+    layer = Dropout(p)
+    with np.errstate(all="raise"):
+        out = layer(x)
+    assert out.tolist() == np.zeros((4, 5)).tolist()
+    out.sum().backward()
+    assert x.grad.tolist() == np.zeros((4, 5)).tolist()
+    assert layer.eval()(x) is x
 
 
 def test_flatten_identity_and_sequential_indexing():
@@ -121,3 +137,30 @@ def test_sequential_append_and_slices_share_layers():
     head = model[:-1]
     assert isinstance(head, Sequential) and len(head) == 2 and head[0] is model[0]
     assert head(tinytorch.randn(1, 3)).shape == (1, 4)
+
+
+def test_module_list_registers_its_layers_so_the_optimizer_sees_them():
+    """A plain list attribute would hide the layers' parameters: they would never train."""
+
+    class Tower(tinytorch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.blocks = ModuleList([Linear(3, 3) for _ in range(2)])
+            self.blocks.append(Linear(3, 1))
+
+        def forward(self, x):
+            for block in self.blocks:
+                x = block(x)
+            return x
+
+    tower = Tower()
+    assert len(list(tower.parameters())) == 6 and len(tower.blocks) == 3
+    assert list(tower.state_dict())[:2] == ["blocks.0.weight", "blocks.0.bias"]
+    assert tower(tinytorch.randn(4, 3)).shape == (4, 1)
+    assert isinstance(tower.blocks[1:], ModuleList) and [*tower.blocks[1:]] == [*tower.blocks][1:]
+    assert [name for name, _ in tower.blocks[1:].named_children()] == ["0", "1"]  # renumbered
+    assert tower.blocks[-1].out_features == 1 and tinytorch.nn.ModuleList is ModuleList
+    with pytest.raises(TypeError, match="ModuleList: layer 3 is not a Module"):
+        tower.blocks.extend([lambda x: x])
+    with pytest.raises(NotImplementedError):
+        tower.blocks(tinytorch.randn(4, 3))

@@ -61,6 +61,18 @@ def test_zero_grad_clears_gradients():
     assert all(p.grad is None for p in model.parameters())
 
 
+def test_zero_grad_set_to_none_false_keeps_zero_gradients_in_new_arrays():
+    """PyTorch's `zero_grad(set_to_none=False)`: zeros of the right shape; the old gradient
+    array (which may be shared) is not written into."""
+    model = Linear(3, 2)
+    model(tinytorch.randn(5, 3)).sum().backward()
+    old = model.weight.grad.numpy()
+    old_values = old.copy()
+    model.zero_grad(set_to_none=False)
+    assert all(p.grad.shape == p.shape and not p.grad.numpy().any() for p in model.parameters())
+    np.testing.assert_array_equal(old, old_values)
+
+
 def test_state_dict_round_trip_includes_buffers_and_copies():
     a, b = Block(), Block()
     a.running.data[:] = 7
@@ -153,3 +165,13 @@ def test_double_and_float_convert_parameters_buffers_and_grads_in_place():
     assert block.to("float64").scale.dtype == tinytorch.float64
     with pytest.raises(TypeError, match="not a float dtype"):
         block.to(tinytorch.int64)
+
+
+def test_to_a_device_accepts_the_cpu_and_names_any_other():
+    """`model.to(device)` is in most PyTorch code; tinytorch runs on the CPU only."""
+    block = Block()
+    weight = block.fc.weight.numpy()
+    assert block.to("cpu") is block and block.fc.weight.numpy() is weight
+    assert block.to("cpu", dtype=tinytorch.float64).fc.weight.dtype == tinytorch.float64
+    with pytest.raises(RuntimeError, match="CPU .* only; device 'cuda'"):
+        block.to("cuda")

@@ -225,3 +225,13 @@ def test_loading_state_with_a_wrong_shape_changes_nothing():
     with pytest.raises(ValueError, match="'v' of parameter 0 has shape"):
         other.load_state_dict(state)
     assert other.param_groups[0]["lr"] == 0.5 and other.step_count == 0 and not other.state
+
+
+@pytest.mark.parametrize("set_to_none", [True, False])
+def test_optimizer_zero_grad_takes_set_to_none(set_to_none):
+    layer = Linear(3, 2)
+    optimizer = SGD(layer.parameters(), lr=0.1)
+    layer(tinytorch.ones(1, 3)).sum().backward()
+    optimizer.zero_grad(set_to_none=set_to_none)
+    for p in layer.parameters():
+        assert p.grad is None if set_to_none else (p.grad.shape == p.shape and not p.grad.numpy().any())

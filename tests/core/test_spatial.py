@@ -182,6 +182,14 @@ def test_dropout2d_zeroes_whole_channels_and_scales_the_rest():
     assert layer(x) is x
 
 
+def test_dropout2d_of_one_drops_every_channel_and_refuses_more():
+    x = tinytorch.randn(2, 3, 4, 4)
+    with np.errstate(all="raise"):
+        assert not spatial.dropout2d(x, 1.0).numpy().any()
+    with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1"):
+        spatial.Dropout2d(1.01)
+
+
 def test_a_small_cnn_learns_to_tell_stripes_apart():
     """Vertical vs horizontal stripes: a conv net must reach 100% on this in a few steps."""
     from tinytorch.core.layers import Flatten, Linear, Sequential

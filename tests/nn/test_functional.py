@@ -115,3 +115,29 @@ def test_flatten_is_torch_flatten(torch):
     for args in [(), (1,), (0, 1), (1, -1)]:
         expected = tuple(torch.flatten(torch.tensor(x), *args).shape)
         assert F.flatten(tinytorch.tensor(x), *args).shape == expected
+
+
+def test_one_hot_gives_int64_rows():
+    labels = tinytorch.tensor([[0, 2], [1, 2]])
+    encoded = F.one_hot(labels)
+    assert encoded.dtype == tinytorch.int64 and encoded.shape == (2, 2, 3)
+    np.testing.assert_array_equal(encoded.numpy(), np.eye(3, dtype=np.int64)[labels.numpy()])
+    assert F.one_hot(tinytorch.tensor([1]), num_classes=4).tolist() == [[0, 1, 0, 0]]
+    assert F.one_hot(tinytorch.tensor(np.zeros(0, np.int64)), 3).shape == (0, 3)
+
+
+@pytest.mark.parametrize("labels, num_classes, error, message", [
+    ([0, -1], 3, ValueError, "non-negative"),  # NumPy indexing would make -1 the last class
+    ([0, 3], 3, ValueError, "smaller than num_classes"),
+    ([0.0, 1.0], 3, TypeError, "integer"),
+    (np.zeros(0, np.int64), -1, ValueError, "empty"),
+])
+def test_one_hot_refuses_what_is_not_a_class_index(labels, num_classes, error, message):
+    with pytest.raises(error, match=message):
+        F.one_hot(tinytorch.tensor(labels), num_classes)
+
+
+def test_one_hot_matches_torch(torch):
+    labels = np.array([[3, 0], [1, 1]])
+    np.testing.assert_array_equal(F.one_hot(tinytorch.tensor(labels), 5).numpy(),
+                                  torch.nn.functional.one_hot(torch.tensor(labels), 5).numpy())

@@ -57,11 +57,22 @@ def test_gradients_reach_inputs_and_every_parameter():
     (lambda: nn.MultiheadAttention(E, H), lambda m, x: m(x, x, x, key_padding_mask=np.ones((3, 5), bool)),
      "hides every key"),
     (lambda: nn.MultiheadAttention(E, H), lambda m, x: m(x[:, :2], x, x), "batch size"),
+    (lambda: nn.MultiheadAttention(E, H, dropout=1.5), None, "dropout probability has to be between 0 and 1"),
 ])
 def test_bad_arguments_are_named(build, call, message):
     with pytest.raises((ValueError, TypeError), match=message):
         mha = build()
         call(mha, tinytorch.randn(5, 3, E))
+
+
+def test_dropout_of_one_drops_every_attention_weight():
+    """p = 1 is allowed, as in PyTorch: in training every weight is dropped, so the output is
+    the output projection's bias alone."""
+    mha = nn.MultiheadAttention(E, H, dropout=1.0)
+    x = tinytorch.randn(5, 3, E)
+    with np.errstate(all="raise"):
+        out, _ = mha(x, x, x)
+    np.testing.assert_allclose(out.numpy(), np.broadcast_to(mha.out_proj.bias.numpy(), (5, 3, E)), atol=1e-6)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from tinytorch.core import autograd
-from tinytorch.core.tensor import Tensor, _as_dtype, float32, float64
+from tinytorch.core.tensor import Tensor, float32, float64, to_arguments, zero_grads
 
 
 class Parameter(Tensor):
@@ -121,18 +121,19 @@ class Module:
     def eval(self) -> Module:
         return self.train(False)
 
-    def zero_grad(self) -> None:
-        for p in self.parameters():
-            p.grad = None
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        zero_grads(self.parameters(), set_to_none)
 
     # ----- dtype ------------------------------------------------------------------------
-    def to(self, dtype) -> Module:
+    def to(self, *args, dtype=None, device=None) -> Module:
         """Convert every floating-point parameter and buffer (and gradient) to `dtype`, in
         place, and return self, as PyTorch's `module.to(dtype)`. The Parameter objects stay
         the same, so an optimizer built before keeps updating them. Integer buffers keep their
         dtype. float64 is for gradient checks (`gradcheck`): finite differences in float32
         are too noisy to compare against."""
-        dtype = _as_dtype(dtype)
+        dtype = to_arguments(args, dtype, device)  # to("cpu") is accepted and changes nothing
+        if dtype is None:
+            return self
         if dtype.kind != "f":
             raise TypeError(f"Module.to converts floating-point state; {dtype} is not a float dtype")
         for t in [*self.parameters(), *(b for _, b in self.named_buffers())]:

@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from tinytorch.core.autograd import no_grad
-from tinytorch.core.tensor import Tensor
+from tinytorch.core.tensor import Tensor, zero_grads
 
 # The allowed range of each hyperparameter, whichever optimizer has it (PyTorch's checks).
 _RANGES = {"lr": (0.0, math.inf), "eps": (0.0, math.inf), "weight_decay": (0.0, math.inf),
@@ -72,11 +72,9 @@ class Optimizer:
         self.state: dict[int, dict[str, np.ndarray]] = {}
         self.step_count = 0
 
-    def zero_grad(self) -> None:
-        """Forget the gradients (set to None, so the next backward starts fresh)."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                p.grad = None
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients (see `tensor.zero_grads`)."""
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     @no_grad()
     def step(self) -> None:

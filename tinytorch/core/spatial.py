@@ -17,10 +17,9 @@ import numpy as np
 
 from tinytorch.core import init
 from tinytorch.core.arguments import check_counts
-from tinytorch.core.layers import Dropout
+from tinytorch.core.layers import Dropout, drop
 from tinytorch.core.module import Module, Parameter
 from tinytorch.core.ops import conv, norm, pool
-from tinytorch.core.random import default_generator
 from tinytorch.core.tensor import Tensor, apply
 
 
@@ -256,14 +255,9 @@ def dropout2d(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     Neighbouring pixels are strongly correlated, so dropping single pixels hardly regularises
     a conv net (the neighbours carry the same information); dropping a whole feature map does.
     """
-    if not 0 <= p < 1:
-        raise ValueError(f"dropout probability must be in [0, 1), got {p}")
     if x.ndim != 4:
         raise ValueError(f"dropout2d expects input of shape (N, C, H, W), got {x.shape}")
-    if not training or p == 0:
-        return x
-    keep = default_generator().random((*x.shape[:2], 1, 1), dtype=np.float32) >= p
-    return x * Tensor(keep.astype(x.dtype) / (1 - p))
+    return drop(x, p, training, (*x.shape[:2], 1, 1))
 
 
 class Dropout2d(Dropout):

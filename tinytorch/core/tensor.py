@@ -17,14 +17,19 @@ from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 
 import numpy as np
 
+from tinytorch import return_types
 from tinytorch.core import autograd, ops
 from tinytorch.core.random import default_generator
 
 float32, float64, int64 = np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.int64)
 int8, uint8, bool_ = np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.bool_)
+# PyTorch's other names for them (`dtype=torch.long` for labels); `tinytorch.float` and
+# `tinytorch.bool` are these too, set in tinytorch/__init__.py, where they shadow no code.
+long, double = int64, float64
 _DTYPES = (float32, float64, int64, int8, uint8, bool_)
 
 
@@ -33,6 +38,33 @@ def _as_dtype(dtype) -> np.dtype:
     if dt not in _DTYPES:
         raise TypeError(f"unsupported dtype {dt}; tinytorch supports {', '.join(map(str, _DTYPES))}")
     return dt
+
+
+def to_arguments(args: tuple, dtype=None, device=None) -> np.dtype | None:
+    """The dtype asked for by one of `.to()`'s PyTorch forms, or None for "keep the dtype":
+    to(dtype), to(device), to(device, dtype), to(other_tensor) (its dtype), to(dtype=, device=).
+
+    tinytorch computes with NumPy on the CPU, so 'cpu' is the one device: accepting it lets
+    `model.to(device)` code run unchanged; any other device is an error that says so, rather
+    than "data type 'cuda' not understood".
+    """
+    if len(args) == 1 and dtype is None and device is None and isinstance(args[0], np.dtype):
+        return _as_dtype(args[0])  # the hot path: `x.to(weight.dtype)` in every linear layer
+    if len(args) > 2:
+        raise TypeError(f"to() takes at most a device and a dtype, got {len(args)} arguments")
+    for arg in args:
+        if isinstance(arg, Tensor):
+            arg = arg.dtype
+        if isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda", "mps", "xla", "meta"):
+            device = arg
+        elif dtype is not None:
+            raise TypeError(f"to() got two dtypes: {dtype} and {arg}")
+        else:
+            dtype = arg
+    if device is not None and str(device).split(":")[0] != "cpu":
+        raise RuntimeError(f"tinytorch runs on the CPU (with NumPy) only; device {str(device)!r} "
+                           "is not available: use 'cpu'")
+    return None if dtype is None else _as_dtype(dtype)
 
 
 def _to_array(data, dtype=None) -> np.ndarray:
@@ -151,7 +183,8 @@ class Tensor:
     """An array with an optional gradient. See the module docstring for dtypes.
 
     `Tensor(data)` shares memory with `data` when it is already a NumPy array of a supported
-    dtype (like `torch.from_numpy`); `tinytorch.tensor(data)` always copies.
+    dtype (like `torch.from_numpy`), or a tensor of the dtype asked for (like `torch.Tensor(t)`,
+    an alias that shares the version counter too); `tinytorch.tensor(data)` always copies.
     """
 
     __slots__ = ("data", "_grad", "requires_grad", "_ctx", "_retains_grad", "_version_counter",
@@ -163,7 +196,9 @@ class Tensor:
         self._grad = None
         self._ctx = None
         self._retains_grad = False
-        self._version_counter = [0]
+        # An alias of a tensor sees its in-place changes: one counter for one memory (see `_version`).
+        shares_memory = isinstance(data, Tensor) and np.may_share_memory(self.data, data.data)
+        self._version_counter = data._version_counter if shares_memory else [0]
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_()
@@ -216,8 +251,12 @@ class Tensor:
     def numel(self) -> int:
         return self.data.size
 
+    def dim(self) -> int:
+        """The number of dims, PyTorch's method spelling of the `ndim` property."""
+        return self.data.ndim
+
     def size(self, dim: int | None = None):
-        return self.shape if dim is None else self.shape[dim]
+        return self.shape if dim is None else self.shape[_dim(dim, self.ndim)]
 
     def __len__(self) -> int:
         return len(self.data)
@@ -256,6 +295,14 @@ class Tensor:
     @property
     def T(self) -> Tensor:
         return self.permute(*reversed(range(self.ndim)))
+
+    def t(self) -> Tensor:
+        """Transpose of a matrix (a 0-d or 1-d tensor is returned as is), as `torch.Tensor.t`;
+        more than 2 dims is an error, where `.T` would silently reverse all of them."""
+        if self.ndim > 2:
+            raise ValueError(f"t() expects a tensor with <= 2 dimensions, but this one has "
+                             f"{self.ndim} (shape {self.shape}); use transpose(dim0, dim1)")
+        return self.T
 
     # ----- conversion -------------------------------------------------------------------
     def numpy(self) -> np.ndarray:
@@ -296,13 +343,27 @@ class Tensor:
         self._retains_grad = True
         return self
 
-    def to(self, dtype) -> Tensor:
-        dtype = _as_dtype(dtype)
-        if dtype == self.dtype:
+    def to(self, *args, dtype=None, device=None) -> Tensor:
+        """This tensor in another dtype (`to_arguments` lists the forms: a device, 'cpu', is
+        accepted too); itself when nothing changes, as in PyTorch."""
+        dtype = to_arguments(args, dtype, device)
+        if dtype is None or dtype == self.dtype:
             return self
         if self.requires_grad and dtype.kind == "f":
             return apply(ops.Cast, self, dtype=dtype)
         return Tensor._wrap(self.data.astype(dtype))
+
+    def is_floating_point(self) -> bool:
+        return self.data.dtype.kind == "f"
+
+    def cpu(self) -> Tensor:
+        """The tensor itself: it is already in the CPU's memory (`x.cpu().numpy()` runs as is)."""
+        return self
+
+    def contiguous(self) -> Tensor:
+        """The tensor itself. PyTorch code calls it before `.view` after a transpose; NumPy's
+        reshape copies when the memory layout needs it, so there is nothing to fix here."""
+        return self
 
     def float(self) -> Tensor:
         return self.to(float32)
@@ -312,6 +373,10 @@ class Tensor:
 
     def long(self) -> Tensor:
         return self.to(int64)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        """Converted to `other`'s dtype, e.g. a bool mask to the logits' float dtype."""
+        return self.to(other.dtype)
 
     # ----- autograd ---------------------------------------------------------------------
     def backward(self, gradient=None, retain_graph: bool = False) -> None:
@@ -402,8 +467,14 @@ class Tensor:
         a, b = self._match_float_dtypes(base)
         return apply(ops.Pow, b, a)
 
+    def pow(self, exponent):
+        return self ** exponent
+
     def __neg__(self):
         return apply(ops.Neg, self)
+
+    def __abs__(self):
+        return self.abs()
 
     def __matmul__(self, other):
         return matmul(self, other)
@@ -440,6 +511,29 @@ class Tensor:
     # PyTorch's method names for the comparisons.
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
+    # Masks combine with & | ^ ~ (logical for bool tensors, bitwise for integers); no gradient.
+    def _bitwise(self, other, op) -> Tensor:
+        """Refuses floats, as PyTorch: `&` of two float masks (0./1.) has no meaning."""
+        other = other.data if isinstance(other, Tensor) else np.asarray(other)
+        if self.data.dtype.kind == "f" or other.dtype.kind == "f":
+            raise TypeError(f"& | ^ ~ need bool or integer tensors, got {self.dtype} and {other.dtype} "
+                            "(compare first, e.g. (x > 0) & (x < 1))")
+        return Tensor._wrap(np.asarray(op(self.data, other)))
+
+    def __and__(self, other):
+        return self._bitwise(other, np.bitwise_and)
+
+    def __or__(self, other):
+        return self._bitwise(other, np.bitwise_or)
+
+    def __xor__(self, other):
+        return self._bitwise(other, np.bitwise_xor)
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def __invert__(self):
+        return self._bitwise(True, lambda x, _: np.invert(x))
+
     def allclose(self, other, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
         """True if every |self - other| <= atol + rtol * |other| (shapes broadcast)."""
         return allclose(self, other, rtol, atol, equal_nan)
@@ -473,6 +567,30 @@ class Tensor:
 
     clamp = clip
 
+    def tril(self, diagonal: int = 0) -> Tensor:
+        """The lower triangle of the last two dims (at and below `diagonal`), zeros above: with
+        `ones(T, T).tril()`, the causal mask of a decoder. The gradient reaches the kept part."""
+        return self._triangle("tril", lambda rows, cols: np.tri(rows, cols, k=diagonal, dtype=bool))
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        """The upper triangle of the last two dims (at and above `diagonal`), zeros below."""
+        return self._triangle("triu", lambda rows, cols: ~np.tri(rows, cols, k=diagonal - 1, dtype=bool))
+
+    def _triangle(self, name: str, keep) -> Tensor:
+        if self.ndim < 2:
+            raise ValueError(f"{name}: input tensor must have at least 2 dimensions, got shape {self.shape}")
+        return where(keep(*self.shape[-2:]), self, Tensor(np.zeros((), dtype=self.dtype)))
+
+    def masked_fill(self, mask, value) -> Tensor:
+        """`value` where the boolean `mask` is True, this tensor elsewhere (the mask broadcasts),
+        e.g. -inf on the attention scores a query may not see. The gradient reaches only the
+        elements kept. A non-bool mask is refused, as in PyTorch: a 0/1 float mask would be
+        read as True wherever it is nonzero, and an index mask (e.g. [0, 2]) silently wrongly."""
+        mask = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+        if mask.dtype != bool_:
+            raise TypeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask.dtype}")
+        return where(mask, Tensor(value, dtype=self.dtype), self)
+
     def tanh(self):
         return apply(ops.TanhFunction, self._as_float())
 
@@ -493,28 +611,88 @@ class Tensor:
         return apply(ops.Mean, self._as_float(), axis=axis, keepdims=keepdims)
 
     @accepts_dim
-    def max(self, axis=None, keepdims: bool = False):
+    def amax(self, axis=None, keepdims: bool = False):
+        """The largest values over `axis` (an int, several, or all): values only, and tied
+        elements share the gradient equally, as `torch.amax`."""
         return apply(ops.Max, self, axis=axis, keepdims=keepdims)
 
     @accepts_dim
-    def min(self, axis=None, keepdims: bool = False):
-        """max of -x, negated; but not for integers, where -x wraps around (-(-128) is -128 in
+    def amin(self, axis=None, keepdims: bool = False):
+        """amax of -x, negated; but not for integers, where -x wraps around (-(-128) is -128 in
         int8, -2 is 254 in uint8), nor bool, which has no `-`: they have no gradient anyway."""
         if self.data.dtype.kind != "f":
             return Tensor._wrap(np.asarray(self.data.min(axis=axis, keepdims=keepdims)))
         return -apply(ops.Max, -self, axis=axis, keepdims=keepdims)
 
     @accepts_dim
+    def max(self, axis=None, keepdims: bool = False):
+        """As `torch.max`: the largest element as a 0-d tensor; with a dim, the named tuple
+        `(values, indices)` of each slice's largest element (the first one among ties, which
+        alone gets the gradient); with another tensor, the elementwise maximum.
+
+        `amax` gives values only (over several dims too). A tensor in place of the tuple
+        would make `values, indices = x.max(dim=1)` unpack the first two rows, silently.
+        """
+        return _extreme(self, axis, keepdims, largest=True)
+
+    @accepts_dim
+    def min(self, axis=None, keepdims: bool = False):
+        """As `max`, for the smallest: a 0-d tensor, `(values, indices)` with a dim, or the
+        elementwise minimum with another tensor."""
+        return _extreme(self, axis, keepdims, largest=False)
+
+    @accepts_dim
+    def topk(self, k: int, axis: int = -1, largest: bool = True, sorted: bool = True):
+        """The k largest (or smallest) elements along `axis` and their indices, as the named
+        tuple `(values, indices)`, largest first; the gradient goes to the chosen elements."""
+        axis = _dim(axis, self.ndim)
+        length = self.shape[axis] if self.ndim else 1
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= length:
+            raise ValueError(f"topk: k must be an integer in [0, {length}] (the size of dim "
+                             f"{axis}), got {k!r}")
+        source = self.reshape(1) if self.ndim == 0 else self
+        # Integers sort as int64: negating int8 or uint8 would wrap around (-(-128) is -128).
+        keys = source.data if source.dtype.kind == "f" else source.data.astype(int64)
+        # A stable sort keeps the first of tied elements first, as max(dim) picks it.
+        order = np.argsort(-keys if largest else keys, axis=axis, kind="stable")
+        indices = order.take(np.arange(k), axis=axis)
+        values = apply(ops.TakeAlongAxis, source, indices=indices, axis=axis)
+        indices = Tensor._wrap(indices.astype(int64))
+        if self.ndim == 0:
+            values, indices = values.reshape(()), indices.reshape(())
+        return return_types.topk(values, indices)
+
+    @accepts_dim
     def var(self, axis=None, keepdims: bool = False, *, correction: int = 1):
-        """Variance; `correction=1` (PyTorch's default) divides by n - 1, 0 by n."""
+        """Variance; `correction=1` (PyTorch's default) divides by n - 1, 0 by n.
+
+        With no more elements than `correction` (one sample, correction=1) there is no
+        estimate: the result is nan (or inf) with a warning, as in PyTorch, not a made-up 0.
+        """
         centred = self - self.mean(axis=axis, keepdims=True)
         axes = range(self.ndim) if axis is None else np.atleast_1d(axis)
         n = int(np.prod([self.shape[a] for a in axes]))
-        return (centred * centred).sum(axis=axis, keepdims=keepdims) / max(n - correction, 1)
+        squares = (centred * centred).sum(axis=axis, keepdims=keepdims)
+        if n - correction > 0:
+            return squares / (n - correction)
+        warnings.warn(f"var(): degrees of freedom is <= 0 ({n} elements, correction={correction}); "
+                      "the result is nan or inf", UserWarning, stacklevel=3)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return squares / 0
 
     @accepts_dim
     def std(self, axis=None, keepdims: bool = False, *, correction: int = 1):
         return self.var(axis, keepdims, correction=correction).sqrt()
+
+    @accepts_dim
+    def all(self, axis=None, keepdims: bool = False):
+        """True where every element (along `axis`) is nonzero; a bool tensor, as `torch.all`."""
+        return Tensor._wrap(np.asarray(self.data.all(axis=axis, keepdims=keepdims)))
+
+    @accepts_dim
+    def any(self, axis=None, keepdims: bool = False):
+        """True where some element (along `axis`) is nonzero; a bool tensor, as `torch.any`."""
+        return Tensor._wrap(np.asarray(self.data.any(axis=axis, keepdims=keepdims)))
 
     @accepts_dim
     def argmax(self, axis=None, keepdims: bool = False):
@@ -567,7 +745,12 @@ class Tensor:
 
     @accepts_dim
     def squeeze(self, axis=None):
-        return self.reshape(np.squeeze(self.data, axis=axis).shape)
+        """Drop the dims of size 1: all of them, or those among `axis` (an int or a tuple). As in
+        PyTorch, a named dim whose size is not 1 stays (NumPy raises), so `x.squeeze(0)` runs
+        for any batch size; a dim out of range is still an error."""
+        axes = range(self.ndim) if axis is None else {
+            _dim(a, self.ndim) for a in (axis if isinstance(axis, tuple) else (axis,))}
+        return self.reshape(tuple(n for i, n in enumerate(self.shape) if n != 1 or i not in axes))
 
     @accepts_dim
     def unsqueeze(self, axis: int):
@@ -620,6 +803,16 @@ class Tensor:
         return tuple(self[prefix + (slice(int(a), int(b)),)]
                      for a, b in zip(bounds[:-1], bounds[1:], strict=True))
 
+    @accepts_dim
+    def chunk(self, chunks: int, axis: int = 0):
+        """Cut into `chunks` pieces along `axis` as `torch.chunk`: each of ceil(n / chunks)
+        elements, the last smaller, so fewer pieces come back when n does not divide evenly
+        (e.g. `q, k, v = qkv.chunk(3, dim=-1)`)."""
+        if isinstance(chunks, bool) or not isinstance(chunks, (int, np.integer)) or chunks < 1:
+            raise ValueError(f"chunk expects `chunks` to be a positive integer, got {chunks!r}")
+        length = self.shape[_dim(axis, self.ndim)]
+        return self.split(max(-(-length // chunks), 1), axis=axis)
+
     # ----- indexing ---------------------------------------------------------------------
     def __getitem__(self, key):
         return apply(ops.Index, self, key=_index_key(key))
@@ -637,6 +830,81 @@ class Tensor:
     def __iter__(self):
         return (self[i] for i in range(len(self)))
 
+    # ----- in place ---------------------------------------------------------------------
+    # PyTorch's in-place ops write into the tensor's memory: `w -= lr * w.grad` under no_grad
+    # updates the parameter itself. Without them Python rebinds the name to a new tensor, so
+    # `for p in model.parameters(): p -= lr * p.grad` would train nothing, silently.
+    def _fitted(self, result: Tensor, name: str) -> Tensor:
+        """`result` (computed out of place) in this tensor's dtype, refusing what would change a
+        value silently: a float result into an integer tensor (or an integer into a bool one)
+        would truncate, and a broadcast cannot grow a tensor in place."""
+        rank = {"b": 0, "u": 1, "i": 1, "f": 2}
+        if rank[result.dtype.kind] > rank[self.dtype.kind]:
+            raise TypeError(f"{name}: result type {result.dtype} can't be cast to the desired output "
+                            f"type {self.dtype}")
+        if result.shape != self.shape:
+            raise ValueError(f"{name}: output with shape {self.shape} doesn't match the broadcast "
+                             f"shape {result.shape}")
+        return result if result.dtype == self.dtype else result.to(self.dtype)
+
+    def _write(self, result: Tensor, name: str) -> Tensor:
+        """Store `result` into this tensor as `__setitem__` does: outside the graph only (a
+        tensor that requires grad is written inside no_grad), every alias sees it, the version
+        counter moves. An operand that requires grad is refused: its gradient would be lost."""
+        result = self._fitted(result, name)
+        if result.requires_grad and not self.requires_grad:
+            raise RuntimeError(f"{name}: an operand requires grad, and writing the result into a tensor "
+                               "outside the graph would drop its gradient; use the out-of-place form")
+        self[...] = result
+        return self
+
+    def _augmented(self, result: Tensor, name: str) -> Tensor:
+        """`x += y` and the like: in place outside the graph (`_write`). Inside it (`x` computed
+        by the graph, or `y` requiring grad, as in ResNet's `out += identity`) the result is
+        bound to the name `x` as a new tensor, `x = x + y`: the same values and gradients PyTorch
+        gives, though other views of the old `x` keep their values. A leaf that requires grad
+        is refused, as in PyTorch, since the update would bypass the graph."""
+        if autograd.is_grad_enabled() and result.requires_grad and not (self.requires_grad and self.is_leaf):
+            return self._fitted(result, name)
+        return self._write(result, name)
+
+    def add_(self, other, *, alpha=1) -> Tensor:
+        return self._write(self + (other if alpha == 1 else other * alpha), "add_")
+
+    def sub_(self, other, *, alpha=1) -> Tensor:
+        return self._write(self - (other if alpha == 1 else other * alpha), "sub_")
+
+    def mul_(self, other) -> Tensor:
+        return self._write(self * other, "mul_")
+
+    def div_(self, other) -> Tensor:
+        return self._write(self / other, "div_")
+
+    def __iadd__(self, other):
+        return self._augmented(self + other, "+=")
+
+    def __isub__(self, other):
+        return self._augmented(self - other, "-=")
+
+    def __imul__(self, other):
+        return self._augmented(self * other, "*=")
+
+    def __itruediv__(self, other):
+        return self._augmented(self / other, "/=")
+
+    def fill_(self, value) -> Tensor:
+        self[...] = value
+        return self
+
+    def zero_(self) -> Tensor:
+        """Set every value to 0 in place, e.g. `w.grad.zero_()` in a hand-written training loop."""
+        return self.fill_(0)
+
+    def copy_(self, src) -> Tensor:
+        """Copy `src`'s values in (broadcast to this shape, cast to this dtype), as `torch.copy_`."""
+        src = (src if isinstance(src, Tensor) else Tensor(src)).to(self.dtype)
+        return self._write(src if src.shape == self.shape else src.expand(*self.shape), "copy_")
+
     # ----- display ----------------------------------------------------------------------
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4,
@@ -649,6 +917,41 @@ class Tensor:
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return "tensor(" + ", ".join([body, *extras]) + ")"
+
+
+def _extreme(x: Tensor, dim, keepdim: bool, largest: bool):
+    """`Tensor.max` (largest=True) and `Tensor.min`: see there for the three forms."""
+    name = "max" if largest else "min"
+    if isinstance(dim, Tensor):
+        if keepdim:
+            raise TypeError(f"{name}(other) is elementwise and takes no keepdim")
+        return (maximum if largest else minimum)(x, dim)
+    if dim is None:
+        return x.amax(keepdims=keepdim) if largest else x.amin(keepdims=keepdim)
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{name}(dim) takes one dim, got {dim!r}; a{name}(dim) reduces over several")
+    axis = _dim(dim, x.ndim)
+    if x.ndim and x.shape[axis] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size "
+                         f"(shape {x.shape})")
+    source = x.reshape(1) if x.ndim == 0 else x
+    pick = np.argmax if largest else np.argmin
+    indices = pick(source.data, axis=axis, keepdims=True).astype(int64)
+    values = apply(ops.TakeAlongAxis, source, indices=indices, axis=axis, keepdims=keepdim and x.ndim > 0)
+    indices = Tensor._wrap(indices if keepdim and x.ndim else np.squeeze(indices, axis=axis))
+    return (return_types.max if largest else return_types.min)(values, indices)
+
+
+def zero_grads(tensors, set_to_none: bool = True) -> None:
+    """Forget the tensors' gradients: `Module.zero_grad` and `Optimizer.zero_grad`.
+
+    `set_to_none=True` (PyTorch's default) drops them, so the next backward starts fresh;
+    False keeps a zero gradient of the right shape, for code that reads `.grad` before the
+    next backward. The zeros are a new array: a gradient array may be shared, never written into.
+    """
+    for t in tensors:
+        if t.grad is not None:
+            t.grad = None if set_to_none else Tensor._wrap(np.zeros_like(t.grad.data))
 
 
 def _index_key(key):
@@ -792,6 +1095,49 @@ def randn(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
     dtype = float32 if dtype is None else _as_dtype(dtype)
     return Tensor(default_generator().standard_normal(_shape_args(shape), dtype=dtype),
                   requires_grad=requires_grad)
+
+
+def randint(*bounds_and_size, size=None, dtype=None) -> Tensor:
+    """Integers drawn uniformly from [low, high), int64 by default, from the seeded generator:
+    `randint(high, size)` or `randint(low, high, size)`, as `torch.randint`."""
+    if size is None:
+        *bounds, size = bounds_and_size
+    else:
+        bounds = list(bounds_and_size)
+    if len(bounds) not in (1, 2):
+        raise TypeError("randint takes (high, size) or (low, high, size)")
+    low, high = (0, *bounds) if len(bounds) == 1 else bounds
+    if low >= high:
+        raise ValueError(f"randint expects low < high, but got low={low} >= high={high}")
+    size = (size,) if isinstance(size, int) else tuple(size)
+    dtype = int64 if dtype is None else _as_dtype(dtype)
+    return Tensor(default_generator().integers(low, high, size).astype(dtype))
+
+
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False) -> Tensor:  # noqa: A002
+    """Indices drawn from each row of non-negative weights (which need not sum to 1), as
+    `torch.multinomial`: how a language model samples its next token. int64, shape (num_samples,)
+    for one row, (rows, num_samples) for a 2-d input; from the seeded generator."""
+    weights = np.asarray(input.data if isinstance(input, Tensor) else input, dtype=float64)
+    if weights.ndim not in (1, 2) or weights.shape[-1] == 0:
+        raise ValueError(f"multinomial: the weights must be 1-d or 2-d and non-empty, got shape "
+                         f"{weights.shape}")
+    rows = weights.reshape(-1, weights.shape[-1])
+    if not np.isfinite(rows).all() or (rows < 0).any():
+        raise ValueError("multinomial: the probability tensor contains inf, nan or an element < 0")
+    totals = rows.sum(axis=1, keepdims=True)
+    if (totals <= 0).any():
+        raise ValueError("multinomial: a row of weights sums to 0, which is no distribution")
+    nonzero = int((rows > 0).sum(axis=1).min())
+    if isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)) or num_samples < 1:
+        raise ValueError(f"multinomial: num_samples must be a positive integer, got {num_samples!r}")
+    if not replacement and num_samples > nonzero:
+        raise ValueError(f"multinomial: cannot draw {num_samples} samples without replacement from a "
+                         f"row with {nonzero} nonzero weights")
+    rng = default_generator()
+    drawn = np.stack([rng.choice(rows.shape[1], num_samples, replace=replacement, p=row)
+                      for row in rows / totals])
+    return Tensor(drawn.reshape(*weights.shape[:-1], num_samples).astype(int64))
 
 
 def zeros_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:

@@ -17,7 +17,16 @@ from tinytorch.core.activations import (
     Tanh,
 )
 from tinytorch.core.embeddings import Embedding, PositionalEmbedding, SinusoidalPositionalEncoding
-from tinytorch.core.layers import Dropout, Flatten, Identity, Linear, Module, Parameter, Sequential
+from tinytorch.core.layers import (
+    Dropout,
+    Flatten,
+    Identity,
+    Linear,
+    Module,
+    ModuleList,
+    Parameter,
+    Sequential,
+)
 from tinytorch.core.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from tinytorch.core.spatial import (
     AdaptiveAvgPool2d,
@@ -29,14 +38,14 @@ from tinytorch.core.spatial import (
     MaxPool2d,
 )
 from tinytorch.core.transformer import GPT, MLP, LayerNorm, TransformerBlock
-from tinytorch.nn import functional, init
+from tinytorch.nn import functional, init, utils
 from tinytorch.nn.multihead_attention import MultiheadAttention
 
 __all__ = [
     "GELU", "GPT", "MLP", "AdaptiveAvgPool2d", "AvgPool2d", "BCELoss", "BCEWithLogitsLoss",
     "BatchNorm1d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss", "Dropout", "Dropout2d", "Embedding",
     "Flatten", "Identity", "LayerNorm", "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "MaxPool2d",
-    "Module", "MultiheadAttention", "NLLLoss", "Parameter", "PositionalEmbedding", "ReLU",
+    "Module", "ModuleList", "MultiheadAttention", "NLLLoss", "Parameter", "PositionalEmbedding", "ReLU",
     "Sequential", "SiLU", "Sigmoid", "SinusoidalPositionalEncoding", "Softmax", "Tanh",
-    "TransformerBlock", "functional", "init",
+    "TransformerBlock", "functional", "init", "utils",
 ]

@@ -23,7 +23,7 @@ import numpy as np
 
 from tinytorch.core import init
 from tinytorch.core.attention import scaled_dot_product_attention
-from tinytorch.core.layers import Linear, linear
+from tinytorch.core.layers import Linear, check_dropout_probability, linear
 from tinytorch.core.module import Module, Parameter
 from tinytorch.core.tensor import Tensor
 
@@ -37,8 +37,7 @@ class MultiheadAttention(Module):
             raise ValueError(f"embed_dim ({embed_dim}) must be divisible by num_heads ({num_heads})")
         if add_bias_kv or add_zero_attn:
             raise ValueError("MultiheadAttention: add_bias_kv and add_zero_attn are not supported")
-        if not 0 <= dropout < 1:
-            raise ValueError(f"dropout probability must be in [0, 1), got {dropout}")
+        check_dropout_probability(dropout)
         self.embed_dim, self.num_heads, self.dropout = embed_dim, num_heads, dropout
         self.kdim, self.vdim = kdim or embed_dim, vdim or embed_dim
         self.batch_first, self.head_dim = batch_first, embed_dim // num_heads

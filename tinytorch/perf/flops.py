@@ -69,8 +69,9 @@ register_flops(ops.TanhFunction)(_per_element(1, 3))        # grad (1 - out out)
 register_flops(ops.LeakyReLUFunction)(_per_element(2, 1))   # slope = where(x > 0, ...); x * slope
 register_flops(ops.SigmoidFunction)(_per_element(4, 3))     # 0.5 + 0.5 tanh(0.5 x); grad out (1 - out)
 register_flops(ops.SiLUFunction)(_per_element(5, 5))        # sigmoid, * x; grad s (1 + x (1 - s))
+# TakeAlongAxis gathers what max(dim) / topk chose (the choosing, argmax or a sort, is not an op).
 register_flops(ops.Where, ops.Cast, ops.Reshape, ops.Permute, ops.Expand, ops.Cat,
-               ops.Stack)(lambda inputs, out, options, need: (0, 0))
+               ops.Stack, ops.TakeAlongAxis)(lambda inputs, out, options, need: (0, 0))
 
 
 @register_flops(ops.Div)

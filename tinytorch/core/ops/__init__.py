@@ -36,12 +36,12 @@ from tinytorch.core.ops.elementwise import (
 from tinytorch.core.ops.loss import BCE, BCEWithLogits, SoftmaxCrossEntropy
 from tinytorch.core.ops.matmul import LinearFunction, MatMul
 from tinytorch.core.ops.movement import Cat, Expand, Index, Permute, Reshape, Stack
-from tinytorch.core.ops.reduce import LogSoftmaxFunction, Max, Mean, SoftmaxFunction, Sum
+from tinytorch.core.ops.reduce import LogSoftmaxFunction, Max, Mean, SoftmaxFunction, Sum, TakeAlongAxis
 
 __all__ = [
     "BCE", "Abs", "Add", "BCEWithLogits", "Cast", "Cat", "Clip", "Div", "Exp", "Expand",
     "GELUFunction", "Index", "LeakyReLUFunction", "LinearFunction", "Log", "LogSoftmaxFunction",
     "MatMul", "Max", "Maximum", "Mean", "Minimum", "Mul", "Neg", "Permute", "Pow", "ReLUFunction",
     "Reshape", "SiLUFunction", "SigmoidFunction", "SoftmaxCrossEntropy", "SoftmaxFunction", "Sqrt",
-    "Stack", "Sub", "Sum", "TanhFunction", "Where",
+    "Stack", "Sub", "Sum", "TakeAlongAxis", "TanhFunction", "Where",
 ]

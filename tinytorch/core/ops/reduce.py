@@ -40,7 +40,8 @@ class Mean(Function):
 
 
 class Max(Function):
-    """Largest element along `axis`; ties share the gradient equally (as PyTorch's amax)."""
+    """Largest element along `axis`; ties share the gradient equally (as PyTorch's amax and the
+    full reduction `max()`)."""
 
     def forward(self, x, axis=None, keepdims=False):
         self.kept = _kept_shape(x.shape, axis)
@@ -53,6 +54,27 @@ class Max(Function):
 
     def backward(self, grad):
         return grad.reshape(self.kept) * self.share
+
+
+class TakeAlongAxis(Function):
+    """The elements at `indices` (one or k per slice along `axis`, as `np.take_along_axis`); the
+    gradient goes to exactly those elements.
+
+    This is `max(dim)` / `min(dim)` / `topk`: PyTorch's gradient for them goes to the returned
+    index only, not shared among ties as `amax`'s, so that values and indices agree.
+    `indices` keep the reduced axis (size 1 for max and min), `keepdims=False` drops it.
+    """
+
+    def forward(self, x, indices, axis, keepdims=True):
+        self.shape, self.indices, self.axis = x.shape, indices, axis
+        out = np.take_along_axis(x, indices, axis=axis)
+        return out if keepdims else np.squeeze(out, axis=axis)
+
+    def backward(self, grad):
+        full = np.zeros(self.shape, dtype=grad.dtype)
+        # Indices within a slice are distinct (argmax, topk), so put (not add.at) is exact.
+        np.put_along_axis(full, self.indices, grad.reshape(self.indices.shape), axis=self.axis)
+        return full
 
 
 class SoftmaxFunction(Function):
