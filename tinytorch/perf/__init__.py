@@ -1,0 +1,1 @@
+"""The optimization tier: profiling, quantization, compression, memoization, acceleration."""
