@@ -31,6 +31,10 @@ def test_cached_forward_gives_the_logits_of_the_full_forward_at_every_position()
         pieces += [model(ids[:, t:t + 1], kv_cache=cache).numpy() for t in range(5, 13)]
         pieces.append(model(ids[:, 13:], kv_cache=cache).numpy())
     assert cache.length == 16
+    cache.truncate(10)  # roll back six positions and feed them again
+    with tinytorch.no_grad():
+        again = model(ids[:, 10:], kv_cache=cache).numpy()
+    np.testing.assert_allclose(again, full[:, 10:], atol=1e-4, rtol=0)
     assert np.abs(full).max() > 1  # the comparison below is not between near-zero numbers
     np.testing.assert_allclose(np.concatenate(pieces, axis=1), full, atol=1e-4, rtol=0)
 
@@ -106,7 +110,11 @@ def test_cache_errors_name_the_problem():
         KVCache(2, 0, 2, 4, 8)
     with pytest.raises(TypeError, match="float"):
         KVCache(2, 1, 2, 4, 8, dtype=np.int8)
+    with pytest.raises(ValueError, match="truncate to 0..0 positions, got 3"):
+        KVCache.for_model(model).truncate(3)
     half_done = KVCache.for_model(model)
     half_done.layers[0].length = 2
     with pytest.raises(RuntimeError, match="stopped half-way"):
         _ = half_done.length
+    half_done.reset()
+    assert half_done.length == 0

@@ -110,9 +110,17 @@ class KVCache:
         """Memory held by the buffers, allocated up front whatever the length."""
         return sum(layer.keys.nbytes + layer.values.nbytes for layer in self.layers)
 
-    def reset(self) -> None:
+    def truncate(self, length: int) -> None:
+        """Forget every position from `length` on (e.g. to roll back rejected tokens)."""
+        filled = min(layer.length for layer in self.layers)  # reset() works on a half-done cache
+        if not 0 <= length <= filled:
+            raise ValueError(f"KV cache: can truncate to 0..{filled} positions, got {length}")
         for layer in self.layers:
-            layer.length = 0
+            layer.length = length
+
+    def reset(self) -> None:
+        """Empty the cache for a new sequence (the buffers stay allocated)."""
+        self.truncate(0)
 
     def __repr__(self) -> str:
         batch, heads, capacity, head_dim = self.layers[0].keys.shape
