@@ -96,10 +96,10 @@ class MultiHeadAttention(Module):
         if kv_cache is not None:
             past = kv_cache.length
             k, v = kv_cache.append(k, v)
-            if causal:  # the new queries sit at positions past, past + 1, ...
+            if causal and length > 1:  # the new queries sit at positions past, past + 1, ...
                 allowed = causal_mask(length, past + length, past)
                 mask = allowed if mask is None else allowed & np.asarray(getattr(mask, "data", mask))
-                causal = False
+            causal = False  # (one new query is the last position: it may see every key)
         p = self.attention_dropout.p if self.training else 0.0
         heads, weights = scaled_dot_product_attention(q, k, v, mask, causal, p)
         merged = heads.permute(0, 2, 1, 3).reshape(batch, length, self.embed_dim)
