@@ -20,13 +20,18 @@ from tinytorch.core.random import get_rng_state, set_rng_state
 
 
 def save_checkpoint(path, model, optimizer=None, scheduler=None, epoch: int = 0) -> Path:
-    path = Path(path)
     arrays = {f"model/{k}": v for k, v in model.state_dict().items()}
     for prefix, part in (("optimizer", optimizer), ("scheduler", scheduler)):
         if part is not None:
             arrays.update({f"{prefix}/{k}": v for k, v in part.state_dict().items()})
     arrays["meta/epoch"] = np.asarray(epoch)
     arrays["meta/rng_state"] = np.asarray(get_rng_state())
+    return save_arrays(path, arrays)
+
+
+def save_arrays(path, arrays: dict) -> Path:
+    """Write `arrays` to an uncompressed .npz at `path` atomically (temporary file, rename)."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
