@@ -355,6 +355,9 @@ class QuantizedConv2d(_QuantizedLayer):
 
 
 def _quantized(layer: Module, **options) -> Module | None:
+    if "weight_mask" in layer._buffers:
+        raise ValueError("this model has pruned layers: bake their masks in with "
+                         "tinytorch.perf.compression.strip_pruning(model) before quantizing")
     if isinstance(layer, Linear):
         return QuantizedLinear.from_float(layer, **options)
     if isinstance(layer, spatial.Conv2d):
