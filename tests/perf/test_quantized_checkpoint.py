@@ -101,5 +101,10 @@ def test_corrupt_sparse_indices_and_wrong_architecture_are_refused(tmp_path):
                           nn.Flatten(), nn.Linear(4 * 6 * 6, 64), nn.ReLU(), nn.Linear(64, 3))
     with pytest.raises(ValueError, match=r"layer '4' has weight shape \(32, 144\) in the file"):
         load_quantized(path, wider)
+    static = save_quantized(tmp_path / "static.npz", quantize(model, [tinytorch.randn(2, 1, 6, 6)]))
+    corrupt(static, lambda a: a.__setitem__("meta/layers", np.asarray(
+        str(a["meta/layers"]).replace('"input_qparams": [', '"input_qparams": [-'))))
+    with pytest.raises(ValueError, match="layer '0' has an invalid input range"):
+        load_quantized(static, model)
     with pytest.raises(ValueError, match="no quantized layers"):
         save_quantized(tmp_path / "none.npz", model)

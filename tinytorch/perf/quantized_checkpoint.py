@@ -3,7 +3,8 @@
 The file is the project's checkpoint format (`tinytorch.core.checkpoint`: plain arrays, no
 pickle, written atomically) with each quantized layer stored as what it really is: an int8
 weight array (4-bit weights packed two per byte in uint8), float32 scales, int8 zero points,
-the float32 bias, and, for static quantization, the calibrated input range. With
+the float32 bias, and, for static quantization, the calibrated input range (two numbers, kept
+with each layer's description in the `meta/layers` JSON entry). With
 `sparse=True` the integer weights are stored as CSR (nonzeros, uint16 column indices, row
 starts), which is what makes a pruned and quantized model small on disk. Layers left in float
 (normalisation, embeddings) are stored as float32 under `float/`.
@@ -67,9 +68,9 @@ def save_quantized(path, model: Module, sparse: bool = False) -> Path:
             arrays[f"{name}/zero_point"] = weight.zero_point
         if layer.bias is not None:
             arrays[f"{name}/bias"] = layer.bias
-        if layer.input_qparams is not None:
-            arrays[f"{name}/input_scale"] = np.asarray(layer.input_qparams[0], np.float32)
-            arrays[f"{name}/input_zero_point"] = np.asarray(layer.input_qparams[1], np.int8)
+        if layer.input_qparams is not None:  # two numbers: in the JSON (float32 -> float is exact)
+            layers[name]["input_qparams"] = [float(layer.input_qparams[0]),
+                                             int(layer.input_qparams[1])]
     if not layers:
         raise ValueError("save_quantized: the model has no quantized layers (quantize it first "
                          "with quantize_dynamic or quantize)")
@@ -151,10 +152,13 @@ def _build_layer(name: str, spec: dict, arrays: dict, float_layer) -> _Quantized
     bias = None
     if float_layer.bias is not None:
         bias = _take(arrays, f"{name}/bias", np.float32, (shape[0],))
-    input_qparams = None
-    if f"{name}/input_scale" in arrays or f"{name}/input_zero_point" in arrays:
-        input_qparams = (_take(arrays, f"{name}/input_scale", np.float32, ()),
-                         _take(arrays, f"{name}/input_zero_point", np.int8, ()))
+    input_qparams = spec.get("input_qparams")
+    if input_qparams is not None:
+        scale_in, zero_in = input_qparams
+        if not (np.isfinite(scale_in) and scale_in > 0 and -128 <= zero_in <= 127):
+            raise ValueError(f"quantized checkpoint: layer {name!r} has an invalid input range "
+                             f"{input_qparams}")
+        input_qparams = (np.float32(scale_in), np.int8(zero_in))
     weight = QuantizedTensor(data, scale, zero_point, shape, bits, axis)
     if kind == "QuantizedLinear":
         return QuantizedLinear(weight, bias, input_qparams, spec["compute"])
