@@ -102,27 +102,32 @@ def bench_kv_cache(args) -> None:
                 num_layers=layers).eval()
     print(f"\n== KV cache (module 17): GPT context {context}, embed {embed_dim}, {heads} heads, "
           f"{layers} layers, vocab 96 (random weights: speed does not depend on them), "
-          f"batch 1, greedy, 1-token prompt, {rounds} interleaved rounds")
+          f"batch 1, greedy, {rounds} interleaved rounds")
     cache_bytes = KVCache.for_model(model).nbytes
     print(f"cache memory {cache_bytes / 2**20:.2f} MiB (2 x {layers} layers x {context} positions "
           f"x {embed_dim} x 4 bytes)")
-    print(f"{'new tokens':>10} {'uncached s':>11} {'cached s':>9} {'speed-up':>9}  tokens equal")
-    prompt = np.array([[7]])
-    for n in new_tokens:
-        if n > context:
-            print(f"{n:>10} skipped: more than the context of {context}")
+    print(f"{'prompt':>6} {'new tokens':>10} {'uncached s':>11} {'cached s':>9} {'speed-up':>9}  "
+          f"tokens equal")
+    # From a 1-token prompt (the least the cache can save), then after a prompt of half the
+    # context (a question before its answer): the longer the text, the more the cache saves.
+    cases = [(1, n) for n in new_tokens] + [(context // 2, context // 2)]
+    prompts = np.random.default_rng(1).integers(0, 96, (1, context))
+    for prompt_length, n in cases:
+        if prompt_length + n - 1 > context:
+            print(f"{prompt_length:>6} {n:>10} skipped: longer than the context of {context}")
             continue
-        outputs = {}
+        outputs, prompt = {}, prompts[:, :prompt_length]
 
-        def run(use_cache, n=n, outputs=outputs):
+        def run(use_cache, n=n, outputs=outputs, prompt=prompt):
             outputs[use_cache] = model.generate(prompt, n, temperature=0, use_cache=use_cache)
 
         t = interleaved_medians({False: lambda: run(False), True: lambda: run(True)}, rounds,
                                 warm_up=False)
         same = np.array_equal(outputs[False].numpy(), outputs[True].numpy())
-        what = f"KV-cache speed-up, {n} new tokens ({where()})"
+        what = f"KV-cache speed-up, {n} new tokens after a {prompt_length}-token prompt ({where()})"
         target = verdict(t[False] / t[True], 10, True, what) if n == 256 else ""
-        print(f"{n:>10} {t[False]:11.3f} {t[True]:9.3f} {t[False] / t[True]:8.1f}x  {same} {target}")
+        print(f"{prompt_length:>6} {n:>10} {t[False]:11.3f} {t[True]:9.3f} "
+              f"{t[False] / t[True]:8.1f}x  {same} {target}")
         if not same:
             raise SystemExit("cached and uncached generation differ: the cache is wrong")
 

@@ -28,7 +28,7 @@ def test_quick_run_measures_every_target(capsys, monkeypatch):
     monkeypatch.setattr(bench, "TARGETS", [])
     bench.main(["--quick"])
     text = capsys.readouterr().out
-    assert re.search(r"^ +8 .* True", text, re.M)  # cached tokens equal uncached
+    assert re.search(r"^ +1 +8 .* True", text, re.M)  # cached tokens equal uncached
     assert "int32 accumulation" in text and "CSR overtakes dense" in text
     summary = text.split("== Targets (issue 11), from this run:")[1]
     for what in ("mlp INT8 accuracy drop", "mlp INT8 file / float32 file", "lenet INT8 accuracy drop",
