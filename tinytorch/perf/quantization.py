@@ -23,8 +23,9 @@ A quantized layer can compute two ways, both here and both measured
 (bench/bench_optimization.py): integer arithmetic, int8 x int8 products summed in int32 and
 rescaled once per output (what int8 hardware does), or dequantize-on-the-fly, turning the int8
 weights back into float32 and multiplying in float32 (what saves memory but not arithmetic).
-NumPy has no int8 matrix kernel: its integer matmul is a plain loop while float32 goes to BLAS,
-so in NumPy the integer path is the slower one; the figure is in the benchmark notes.
+NumPy has no int8 matrix kernel: integer products run in NumPy's own loops (einsum's is the
+faster) while float32 goes to BLAS, so in NumPy the integer path is the slower one, by the
+factor in the benchmark notes. The memory saving is real either way.
 """
 
 from __future__ import annotations
@@ -273,7 +274,9 @@ class _QuantizedLayer(Module):
             raise ValueError(f"{w.shape[1]} products of 8-bit integers could overflow the int32 "
                              f"sum; use compute='float'")
         w -= _along(self.weight.zero_point.astype(np.int32), self.weight.axis, 2)
-        accumulated = (x_q.astype(np.int32) - x_zero) @ w.T  # exact: no rounding until here
+        # einsum's sum-of-products loop: 2.3x faster than NumPy's integer matmul here (measured
+        # 1.1 s against 2.6 s for 1000x784 @ 784x512). Exact: no rounding until the rescale.
+        accumulated = np.einsum("mk,nk->mn", x_q.astype(np.int32) - x_zero, w)
         return accumulated.astype(np.float32) * (x_scale * self._weight_scale())
 
     def extra_repr(self) -> str:
