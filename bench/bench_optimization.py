@@ -281,6 +281,39 @@ def bench_quantized_model(args, data: Mnist, kind: str, model, note: str, workdi
     print(f"inference on a batch of {len(batch)} (median of {args.rounds} interleaved): " +
           ", ".join(f"{k} {v * 1e3:.1f} ms ({v / t['float32']:.2f}x float32)"
                     for k, v in t.items()))
+    if kind == "mlp":
+        torch_int8_reference(args, model, batch)
+
+
+def torch_int8_reference(args, model, batch) -> None:
+    """What int8 gains with a real int8 kernel: PyTorch's dynamic quantization (fbgemm) of the
+    same MLP, float32 against int8 on the same batch, one thread like ours."""
+    try:
+        import torch
+        from torch.ao.quantization import quantize_dynamic as torch_quantize_dynamic
+    except ImportError:
+        print("PyTorch is not importable (pip install torch==2.13.0): no int8-kernel reference")
+        return
+    torch.set_num_threads(1)
+    linears = [m for m in model if isinstance(m, nn.Linear)]
+    layers = []
+    for i, m in enumerate(linears):
+        layer = torch.nn.Linear(m.in_features, m.out_features)
+        with torch.no_grad():
+            layer.weight.copy_(torch.from_numpy(m.weight.numpy()))
+            layer.bias.copy_(torch.from_numpy(m.bias.numpy()))
+        layers += [layer] + ([torch.nn.ReLU()] if i < len(linears) - 1 else [])
+    reference = torch.nn.Sequential(torch.nn.Flatten(), *layers).eval()
+    int8 = torch_quantize_dynamic(reference, {torch.nn.Linear}, dtype=torch.qint8)
+    x = torch.from_numpy(batch.numpy())
+    with torch.no_grad():
+        model.eval()
+        np.testing.assert_allclose(reference(x).numpy(), model(batch).numpy(), rtol=1e-3, atol=1e-3)
+        t = interleaved_medians({"float32": lambda: reference(x), "int8": lambda: int8(x)},
+                                max(args.rounds, 5))
+    print(f"PyTorch {torch.__version__} reference (fbgemm int8 kernels, 1 thread): float32 "
+          f"{t['float32'] * 1e3:.1f} ms, dynamic int8 {t['int8'] * 1e3:.1f} ms "
+          f"({t['int8'] / t['float32']:.2f}x float32)")
 
 
 # ----- module 16: compression -------------------------------------------------------------
