@@ -288,9 +288,13 @@ def bench_quantized_model(args, data: Mnist, kind: str, model, note: str, workdi
 def torch_int8_reference(args, model, batch) -> None:
     """What int8 gains with a real int8 kernel: PyTorch's dynamic quantization (fbgemm) of the
     same MLP, float32 against int8 on the same batch, one thread like ours."""
+    import warnings
+
     try:
         import torch
-        from torch.ao.quantization import quantize_dynamic as torch_quantize_dynamic
+        with warnings.catch_warnings():  # torch.ao.quantization is deprecated, still there
+            warnings.simplefilter("ignore")
+            from torch.ao.quantization import quantize_dynamic as torch_quantize_dynamic
     except ImportError:
         print("PyTorch is not importable (pip install torch==2.13.0): no int8-kernel reference")
         return
@@ -304,7 +308,9 @@ def torch_int8_reference(args, model, batch) -> None:
             layer.bias.copy_(torch.from_numpy(m.bias.numpy()))
         layers += [layer] + ([torch.nn.ReLU()] if i < len(linears) - 1 else [])
     reference = torch.nn.Sequential(torch.nn.Flatten(), *layers).eval()
-    int8 = torch_quantize_dynamic(reference, {torch.nn.Linear}, dtype=torch.qint8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        int8 = torch_quantize_dynamic(reference, {torch.nn.Linear}, dtype=torch.qint8)
     x = torch.from_numpy(batch.numpy())
     with torch.no_grad():
         model.eval()
