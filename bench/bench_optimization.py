@@ -14,7 +14,7 @@ ratio against its target.
 The trained models come from the recipes: pass --mlp-checkpoint / --lenet-checkpoint files
 written by `python -m milestones.mlp_1986 --save PATH` and
 `python -m milestones.cnn_1998 --dataset mnist --save PATH`; without them this script runs
-the recipes itself for fewer epochs (--train-epochs) and says so. MNIST comes through
+the recipes itself for fewer epochs (--mlp-epochs, --lenet-epochs) and says so. MNIST via
 TINYTORCH_DATA.
 
     python bench/bench_optimization.py                   # everything, native

@@ -192,7 +192,8 @@ class MinMaxObserver:
 
 
 class PercentileObserver:
-    """Clip the range at the `percentile`-th percentile of |values| seen (per tensor).
+    """Clip the range at the (100 - p)-th and p-th percentiles of the values seen (per tensor),
+    p = `percentile`.
 
     One outlier activation 50x larger than the rest would stretch a min-max scale 50x and
     round everything else to a handful of levels; clipping it costs that one value instead.
