@@ -4,6 +4,7 @@ docs/benchmarks-optimization-size.md. Timings are printed, never asserted."""
 
 import importlib.util
 import re
+import sys
 
 import pytest
 
@@ -19,6 +20,8 @@ def load_bench():
     return module
 
 
+@pytest.mark.skipif(sys.platform == "emscripten", reason="a native smoke run: in Pyodide the "
+                    "script is run by --pyodide, and the tests of what it measures are tests/perf")
 def test_quick_run_measures_every_target(capsys, monkeypatch):
     try:
         datasets.load_mnist("test")

@@ -1,7 +1,6 @@
-"""The core and optimization-tier (tests/perf) suites, run again inside Pyodide under Node.js:
-the Python (3.14) and NumPy (2.4.3, no BLAS) that the course site runs in the browser, with
-tinytorch's einsum matmul kernel active. What passes natively but not there would break the
-course in the browser.
+"""The core test suite, run again inside Pyodide under Node.js: the Python (3.14) and NumPy
+(2.4.3, no BLAS) that the course site runs in the browser, with tinytorch's einsum matmul
+kernel active. What passes natively but not there would break the course in the browser.
 
 Needs Node.js, the npm package `pyodide` (installed here on first run from the npm registry),
 pytest's wheels (downloaded from PyPI) and numpy's wasm wheel, which no registry reachable
@@ -61,7 +60,7 @@ def test_core_suite_passes_inside_pyodide():
     wheels = [str(numpy_wheel), *map(str, pure_wheels())]
     done = subprocess.run(
         ["node", str(HERE / "run_in_pyodide.mjs"), str(REPO), *wheels, "--",
-         "tests/core", "tests/perf", "-m", "not slow"],
+         "tests/core", "-m", "not slow"],
         cwd=HERE, capture_output=True, text=True, timeout=1800)
     tail = done.stdout[-3000:] + done.stderr[-2000:]
     assert done.returncode == 0, tail

@@ -26,11 +26,11 @@ def save_checkpoint(path, model, optimizer=None, scheduler=None, epoch: int = 0)
             arrays.update({f"{prefix}/{k}": v for k, v in part.state_dict().items()})
     arrays["meta/epoch"] = np.asarray(epoch)
     arrays["meta/rng_state"] = np.asarray(get_rng_state())
-    return save_arrays(path, arrays)
+    return _write_npz(path, arrays)
 
 
-def save_arrays(path, arrays: dict) -> Path:
-    """Write `arrays` to an uncompressed .npz at `path` atomically (temporary file, rename)."""
+def _write_npz(path, arrays: dict) -> Path:
+    """Write `arrays` to exactly `path` (np.savez would add .npz to a name), atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from tinytorch.core import spatial
-from tinytorch.core.checkpoint import save_arrays
+from tinytorch.core.checkpoint import _write_npz
 from tinytorch.core.layers import Linear
 from tinytorch.core.module import Module
 from tinytorch.perf.quantization import (
@@ -76,7 +76,7 @@ def save_quantized(path, model: Module, sparse: bool = False) -> Path:
                          "with quantize_dynamic or quantize)")
     arrays.update({f"float/{k}": v for k, v in model.state_dict().items()})
     arrays["meta/layers"] = np.asarray(json.dumps(layers))
-    return save_arrays(path, arrays)
+    return _write_npz(path, arrays)
 
 
 def load_quantized(path, model: Module) -> Module:
