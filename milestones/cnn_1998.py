@@ -8,6 +8,7 @@ with wall time.
 
     python -m milestones.cnn_1998 --dataset mnist      # LeNet-style, target >= 99.0%
     python -m milestones.cnn_1998 --dataset cifar10    # augmented CNN, target >= 75%
+    python -m milestones.cnn_1998 --save lenet.npz     # keep the trained weights (a checkpoint)
 
 CIFAR-10 images are augmented per batch (random crop after 4 pixels of zero padding, random
 horizontal flip; see `tinytorch.core.transforms`), and the learning rate follows a one-cycle
@@ -24,6 +25,7 @@ import tinytorch
 import tinytorch.nn as nn
 from milestones.common import PrintEpoch
 from tinytorch.core import spatial
+from tinytorch.core.checkpoint import save_checkpoint
 from tinytorch.core.dataloader import DataLoader, TensorDataset
 from tinytorch.core.losses import cross_entropy
 from tinytorch.core.optimizers import SGD, Adam
@@ -92,6 +94,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="CIFAR net: conv widths and 'p' for pooling, comma-separated")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit", type=int, help="only the first N train and test images (a quick look)")
+    parser.add_argument("--save", metavar="PATH", help="save the trained model as a checkpoint (.npz)")
     args = parser.parse_args(argv)
     tinytorch.manual_seed(args.seed)
 
@@ -133,6 +136,8 @@ def main(argv: list[str] | None = None) -> None:
     history = trainer.fit(train, test, epochs=epochs)
     print(f"final test accuracy {history[-1]['val_accuracy']:.4f}, wall time "
           f"{time.perf_counter() - start:.1f} s", flush=True)
+    if args.save:
+        print(f"trained weights saved to {save_checkpoint(args.save, model)}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ accuracy on the 10,000 test digits after every epoch, with wall time. Target: >=
     python -m milestones.mlp_1986                 # the recorded run (docs/benchmarks.md)
     python -m milestones.mlp_1986 --epochs 2      # a quick look
     python -m milestones.mlp_1986 --torch         # also time the same recipe in PyTorch (CPU)
+    python -m milestones.mlp_1986 --save mlp.npz  # keep the trained weights (a checkpoint)
 
 Data comes through `tinytorch.datasets.load_mnist` (set TINYTORCH_DATA to a local mirror).
 """
@@ -21,6 +22,7 @@ import numpy as np
 import tinytorch
 import tinytorch.nn as nn
 from milestones.common import PrintEpoch
+from tinytorch.core.checkpoint import save_checkpoint
 from tinytorch.core.dataloader import DataLoader, TensorDataset
 from tinytorch.core.schedulers import CosineAnnealingLR
 from tinytorch.core.training import Trainer
@@ -51,6 +53,8 @@ def train_tinytorch(args, data) -> dict:
                       callbacks=[PrintEpoch()])
     start = time.perf_counter()
     history = trainer.fit(train, test, epochs=args.epochs)
+    if args.save:
+        print(f"trained weights saved to {save_checkpoint(args.save, model)}")
     return {"accuracy": history[-1]["val_accuracy"], "seconds": time.perf_counter() - start,
             "epoch_seconds": float(np.median([h["seconds"] for h in history]))}
 
@@ -100,6 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--torch", action="store_true", help="also time PyTorch on the same recipe")
     parser.add_argument("--torch-epochs", type=int, default=2)
     parser.add_argument("--limit", type=int, help="only the first N train and test images (a quick look)")
+    parser.add_argument("--save", metavar="PATH", help="save the trained model as a checkpoint (.npz)")
     args = parser.parse_args(argv)
 
     data = tuple((x[:args.limit], y[:args.limit]) for x, y in (load_mnist("train"), load_mnist("test")))

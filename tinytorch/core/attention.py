@@ -27,9 +27,13 @@ from tinytorch.core.ops.attention_weights import AttentionWeights
 from tinytorch.core.tensor import Tensor, apply
 
 
-def causal_mask(query_length: int, key_length: int | None = None) -> np.ndarray:
-    """Boolean (Tq, Tk) mask, True where query i may attend to key j, i.e. j <= i."""
-    return np.tri(query_length, key_length, dtype=bool)
+def causal_mask(query_length: int, key_length: int | None = None, offset: int = 0) -> np.ndarray:
+    """Boolean (Tq, Tk) mask, True where query i may attend to key j, i.e. j <= i + offset.
+
+    `offset` is the number of earlier positions already in the keys (a KV cache's length):
+    the queries then sit at positions offset, offset + 1, ... of the sequence.
+    """
+    return np.tri(query_length, key_length, offset, dtype=bool)
 
 
 def scaled_dot_product_attention(q: Tensor, k: Tensor, v: Tensor, mask=None,
@@ -90,7 +94,7 @@ class MultiHeadAttention(Module):
         self.proj = Linear(embed_dim, embed_dim, bias=bias)
         self.attention_dropout = Dropout(dropout)
 
-    def forward(self, x: Tensor, mask=None, causal: bool = False):
+    def forward(self, x: Tensor, mask=None, causal: bool = False, kv_cache=None):
         if x.ndim != 3 or x.shape[-1] != self.embed_dim:
             raise ValueError(f"MultiHeadAttention expects input of shape (B, T, "
                              f"{self.embed_dim}), got {x.shape}")
@@ -99,6 +103,13 @@ class MultiHeadAttention(Module):
         # (B, T, 3E) -> (3, B, H, T, d): q, k, v for every head, one slice each.
         qkv = self.qkv(x).reshape(batch, length, 3, self.num_heads, head_dim)
         q, k, v = qkv.permute(2, 0, 3, 1, 4)
+        if kv_cache is not None:
+            past = kv_cache.length
+            k, v = kv_cache.append(k, v)
+            if causal and length > 1:  # the new queries sit at positions past, past + 1, ...
+                allowed = causal_mask(length, past + length, past)
+                mask = allowed if mask is None else allowed & np.asarray(getattr(mask, "data", mask))
+            causal = False  # (one new query is the last position: it may see every key)
         p = self.attention_dropout.p if self.training else 0.0
         heads, weights = scaled_dot_product_attention(q, k, v, mask, causal, p)
         merged = heads.permute(0, 2, 1, 3).reshape(batch, length, self.embed_dim)

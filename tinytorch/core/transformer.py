@@ -93,8 +93,8 @@ class TransformerBlock(Module):
         self.mlp = MLP(embed_dim)
         self.dropout = Dropout(dropout)
 
-    def forward(self, x: Tensor, mask=None, causal: bool = False) -> Tensor:
-        attended, _ = self.attn(self.ln1(x), mask=mask, causal=causal)
+    def forward(self, x: Tensor, mask=None, causal: bool = False, kv_cache=None) -> Tensor:
+        attended, _ = self.attn(self.ln1(x), mask=mask, causal=causal, kv_cache=kv_cache)
         x = x + self.dropout(attended)
         return x + self.dropout(self.mlp(self.ln2(x)))
 
@@ -129,17 +129,34 @@ class GPT(Module):
                 residual = name.endswith(("attn.proj.weight", "mlp.proj.weight"))
                 init.normal_(p, std=0.02 / math.sqrt(2 * num_layers) if residual else 0.02)
 
-    def forward(self, idx) -> Tensor:
+    def forward(self, idx, kv_cache=None) -> Tensor:
+        """Logits (B, T, vocab_size) for token ids (B, T).
+
+        With `kv_cache` (a `tinytorch.perf.memoization.KVCache`, inference only), idx holds
+        only the tokens after the cached ones: their positions continue from the cache's
+        length, and each block's attention reads the earlier keys and values from the cache.
+        """
         ids = np.asarray(idx.data if isinstance(idx, Tensor) else idx)
         if ids.ndim != 2:
             raise ValueError(f"GPT expects token ids of shape (B, T), got {ids.shape}")
-        if ids.shape[1] > self.context_length:
-            raise ValueError(f"GPT: sequence of length {ids.shape[1]} is longer than the "
-                             f"context length {self.context_length}; crop it to the last "
+        past = 0 if kv_cache is None else kv_cache.length
+        if past + ids.shape[1] > self.context_length:
+            cached = f" ({past} of them cached)" if past else ""
+            raise ValueError(f"GPT: sequence of length {past + ids.shape[1]} is longer than the "
+                             f"context length {self.context_length}{cached}; crop it to the last "
                              f"{self.context_length} tokens")
-        x = self.dropout(self.position_embedding(self.token_embedding(ids)))
-        for block in self.blocks:
-            x = block(x, causal=True)
+        x = self.token_embedding(ids)
+        if kv_cache is None:
+            x = self.position_embedding(x)
+        else:
+            if len(kv_cache.layers) != len(self.blocks):
+                raise ValueError(f"GPT: the KV cache has {len(kv_cache.layers)} layers, the model "
+                                 f"{len(self.blocks)}")
+            x = x + self.position_embedding.weight[past:past + ids.shape[1]]
+        x = self.dropout(x)
+        layer_caches = [None] * len(self.blocks) if kv_cache is None else kv_cache.layers
+        for block, layer_cache in zip(self.blocks, layer_caches, strict=True):
+            x = block(x, causal=True, kv_cache=layer_cache)
         return self.head(self.ln_f(x))
 
     def loss(self, idx, targets) -> Tensor:
@@ -149,13 +166,18 @@ class GPT(Module):
         return cross_entropy(logits.reshape(-1, self.vocab_size), targets.reshape(-1))
 
     def generate(self, prompt_ids, max_new_tokens: int, temperature: float = 1.0,
-                 top_k: int | None = None, seed: int | None = None) -> Tensor:
+                 top_k: int | None = None, seed: int | None = None,
+                 use_cache: bool = False) -> Tensor:
         """Continue `prompt_ids` ((T,) or (B, T)) by `max_new_tokens` sampled tokens.
 
         temperature < 1 makes likely tokens likelier, > 1 flattens; 0 always takes the most
         likely (greedy). top_k keeps only the k most likely tokens. `seed` makes the samples
         repeat exactly; without it they come from the framework's seeded generator. Only the
         last `context_length` tokens are fed back in. Runs in evaluation mode (no dropout).
+
+        `use_cache=True` keeps every layer's keys and values in a `KVCache`, so each step
+        feeds only the newest token instead of the whole window: the same tokens and logits,
+        with per-token work that no longer grows with the sequence (module 17, Memoization).
         """
         ids = np.asarray(prompt_ids.data if isinstance(prompt_ids, Tensor) else prompt_ids,
                          dtype=np.int64)
@@ -168,9 +190,24 @@ class GPT(Module):
         was_training = self.training
         self.eval()
         batch = np.atleast_2d(ids)
+        cache = None
+        if use_cache:
+            from tinytorch.perf.memoization import KVCache  # the optimisation tier builds on core
+
+            cache = KVCache.for_model(self, batch_size=len(batch))
+        start = 0  # where in `batch` the cache's position 0 is
         with no_grad():
             for _ in range(max_new_tokens):
-                logits = self(batch[:, -self.context_length:]).data[:, -1, :].astype(np.float64)
+                if cache is None:
+                    window = batch[:, -self.context_length:]
+                else:
+                    if batch.shape[1] - start > self.context_length:
+                        # The window slides: every kept token moves to a new position, so the
+                        # keys and values cached at the old positions are stale. Start again.
+                        cache.reset()
+                        start = batch.shape[1] - self.context_length
+                    window = batch[:, start + cache.length:]
+                logits = self(window, kv_cache=cache).data[:, -1, :].astype(np.float64)
                 batch = np.concatenate([batch, sample_next(logits, temperature, top_k, rng)],
                                        axis=1)
         self.train(was_training)
