@@ -87,15 +87,22 @@ class NetLog:
 class Browser:
     """with Browser([origin, ...]) as b: page = b.page(); ...; b.net.outside(); b.memory()"""
 
-    def __init__(self, allowed_origins: list[str], timeout_s: float = 240):
+    def __init__(self, allowed_origins: list[str], timeout_s: float = 240, profile: Path | None = None):
+        """profile: a Chromium user-data folder to use and keep (a later Browser on it sees the
+        same localStorage, as after a browser restart); default: a fresh one, deleted on exit."""
         self.net = NetLog(list(allowed_origins))
         self.timeout_ms = timeout_s * 1000
         self.console: list[str] = []
+        self.profile = profile
 
     def __enter__(self) -> Browser:
         from playwright.sync_api import sync_playwright
 
-        self._udd = tempfile.mkdtemp(prefix="tinytorch-chromium-")
+        if self.profile is not None:
+            self.profile.mkdir(parents=True, exist_ok=True)
+            self._udd = str(self.profile)
+        else:
+            self._udd = tempfile.mkdtemp(prefix="tinytorch-chromium-")
         self._pw = sync_playwright().start()
         self.context = self._pw.chromium.launch_persistent_context(
             self._udd, executable_path=str(CHROMIUM), headless=True, args=FLAGS
@@ -144,7 +151,8 @@ class Browser:
             self.context.close()
         finally:
             self._pw.stop()
-            shutil.rmtree(self._udd, ignore_errors=True)
+            if self.profile is None:
+                shutil.rmtree(self._udd, ignore_errors=True)
 
 
 def _kb(text: str, key: str) -> int:

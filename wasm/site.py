@@ -5,6 +5,7 @@
     3. stage apps/ with browser-ready headers            wasm.stage, wasm.script_header
     4. export every app twice (edit, embed)              wasm.export
     5. merge the exports around one shared assets/       wasm.assets
+       edit pages keep the learner's code in the browser  wasm.saved_work
     6. --self-host: vendor runtime + wheels + lock file  wasm.resolve, wasm.mirror
     7. point pages at the site's Pyodide; check pins     wasm.page
     8. datasets: copied from the mirror, or fetched      wasm.data
@@ -36,6 +37,7 @@ from wasm.package import build_wheel
 from wasm.page import notebook_code, point_at_site
 from wasm.resolve import WORKER_IMPORTS, import_roots, runtime_roots
 from wasm.runtime import fetch_pyodide, load_lock, marimo_pins
+from wasm.saved_work import keep_in_browser
 from wasm.serve import ISOLATION_HEADERS
 from wasm.sources import Target, WheelSource
 from wasm.stage import Staged, stage_apps
@@ -113,6 +115,8 @@ def _build_into(partial, opts, report, apps, marimo_version, pyodide_version, lo
         with _timed(report.seconds, "export"):
             pages = _export_all(apps, staged.notebooks, work / "export", partial, opts.jobs)
         log(f"exported {len(pages)} page(s) around one shared assets/ folder")
+        for app in apps:
+            keep_in_browser(partial / VIEW_FOLDERS["edit"] / app.stem / "index.html", app.stem)
         lock_file = runtime_dir / "pyodide-lock.json"
         if opts.self_host:
             with _timed(report.seconds, "self_host"):
