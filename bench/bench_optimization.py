@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -458,42 +457,6 @@ def bench_low_rank(args, teacher, base: float, test) -> None:
               f"{accuracy(factored, test):.4f}  (original {base:.4f})")
 
 
-# ----- running inside Pyodide -------------------------------------------------------------
-
-PYODIDE_RUNNER = """
-import { loadPyodide } from "pyodide";
-import fs from "node:fs";
-const [repo, wheel, ...argv] = process.argv.slice(1);
-const pyodide = await loadPyodide();
-pyodide.setStdout({ write: (b) => { process.stdout.write(b); return b.length; } });
-const site = pyodide.runPython("import site; site.getsitepackages()[0]");
-pyodide.unpackArchive(new Uint8Array(fs.readFileSync(wheel)), "wheel", { extractDir: site });
-pyodide.FS.mkdir("/repo");
-pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: repo }, "/repo");
-pyodide.globals.set("argv", pyodide.toPy(argv));
-await pyodide.runPythonAsync(`
-import runpy, sys
-sys.argv = ["bench_optimization.py", *argv]
-runpy.run_path("/repo/bench/bench_optimization.py", run_name="__main__")
-`);
-"""
-
-
-def run_in_pyodide(argv: list[str]) -> int:
-    """Run this script with `argv` inside Pyodide under Node (tests/pyodide's npm package and
-    numpy's wasm wheel from TINYTORCH_WHEELS), printing what it prints."""
-    node_dir = REPO / "tests" / "pyodide"
-    wheels = Path(os.environ.get("TINYTORCH_WHEELS", Path.home() / ".cache" / "tinytorch-wheels"))
-    wheel = next(iter(sorted(wheels.glob("numpy-*pyemscripten*.whl"))), None)
-    if wheel is None or not (node_dir / "node_modules" / "pyodide").is_dir():
-        raise SystemExit(f"--pyodide needs numpy's wasm wheel in {wheels} (TINYTORCH_WHEELS) and "
-                         f"`npm install` run in {node_dir}")
-    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
-    print(f"Pyodide under Node {node}, {wheel.name}", flush=True)
-    return subprocess.call(["node", "--input-type=module", "-e", PYODIDE_RUNNER, str(REPO),
-                            str(wheel), *argv], cwd=node_dir)
-
-
 SECTIONS = ("kv", "quant", "compress")
 
 
@@ -520,7 +483,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.pyodide:
         forwarded = [a for a in (sys.argv[1:] if argv is None else argv) if a != "--pyodide"]
-        raise SystemExit(run_in_pyodide(forwarded))
+        from pyodide_runner import run_script_in_pyodide  # bench/, beside this script
+
+        raise SystemExit(run_script_in_pyodide("bench/bench_optimization.py", forwarded))
     if sys.platform == "emscripten":
         print(f"Pyodide (wasm, one thread, no BLAS), numpy {np.__version__}, matmul kernel "
               f"{tinytorch.core.kernels.active_matmul_kernel()}")

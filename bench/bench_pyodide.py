@@ -12,15 +12,12 @@ Target (issue 11): einsum 3.5x faster than `@` in Pyodide.
 """
 
 import argparse
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-NUMPY_WHEEL = "numpy-2.4.3-cp314-cp314-pyemscripten_2026_0_wasm32.whl"
 
 
 def measure_inside(budget: float) -> None:
@@ -87,18 +84,6 @@ def measure_inside(budget: float) -> None:
     line("loops / einsum", "einsum", "loops", t)
 
 
-def run_in_node(budget: float) -> int:
-    runner = REPO / "tests" / "pyodide" / "run_in_pyodide.mjs"
-    if not (runner.parent / "node_modules" / "pyodide").is_dir():
-        sys.exit("the npm package pyodide is missing: run `python3 dev.py test tests/pyodide` once")
-    wheels = Path(os.environ.get("TINYTORCH_WHEELS", Path.home() / ".cache" / "tinytorch-wheels"))
-    wheel = wheels / NUMPY_WHEEL
-    if not wheel.is_file():
-        sys.exit(f"numpy's wasm wheel is missing: put {NUMPY_WHEEL} in {wheels} (TINYTORCH_WHEELS)")
-    return subprocess.call(["node", str(runner), str(REPO), str(wheel), "--",
-                            "bench/bench_pyodide.py", "--budget", str(budget)], cwd=runner.parent)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", type=float, default=2.0, help="seconds per interleaved group")
@@ -106,7 +91,9 @@ def main() -> int:
     if sys.platform == "emscripten":
         measure_inside(args.budget)
         return 0
-    return run_in_node(args.budget)
+    from pyodide_runner import run_script_in_pyodide  # bench/, beside this script
+
+    return run_script_in_pyodide("bench/bench_pyodide.py", ["--budget", str(args.budget)])
 
 
 if __name__ == "__main__":
