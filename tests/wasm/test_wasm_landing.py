@@ -3,8 +3,8 @@
 import re
 from html.parser import HTMLParser
 
+from tinytorch.course.course_map import MILESTONES, MODULES
 from wasm.apps import discover
-from wasm.course import MILESTONES, MODULES
 from wasm.landing import PROGRESS_KEY, render_embed_page, render_index
 
 NOTEBOOK = "import marimo\n\napp = marimo.App({args})\n\n\n@app.cell\ndef _():\n    return\n"
