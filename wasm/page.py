@@ -140,11 +140,24 @@ def loading_message(view: str, label: str, blurb: str) -> str:
     )
 
 
+# The notebook view's "add a cell" bar offers SQL cells, which need a database the course never
+# uses; marimo has no setting for it, so the button is hidden by its label (checked once a
+# second: marimo redraws the bar).
+_HIDE_SQL_SCRIPT = """
+setInterval(function () {
+  document.querySelectorAll("button").forEach(function (b) {
+    if (b.innerText.trim() === "SQL" && b.style.display !== "none") { b.style.display = "none"; }
+  });
+}, 1000);
+"""
+
+
 def decorate(page: str, view: str, label: str, blurb: str = "") -> str:
     """`page` with the course's marimo settings (`configure`) and loading message, and for
     embed pages the embed-only style."""
     style = _LOADING_STYLE + (EMBED_STYLE if view == "embed" else "")
-    head = f"<style>{style}</style><script>{_LOADING_SCRIPT}</script>"
+    scripts = _LOADING_SCRIPT + (_HIDE_SQL_SCRIPT if view == "edit" else "")
+    head = f"<style>{style}</style><script>{scripts}</script>"
     if "</head>" not in page or "<body>" not in page:
         raise ValueError("not an HTML page with <head> and <body>: cannot add the loading message")
     page = configure(page).replace("</head>", head + "</head>", 1)

@@ -98,3 +98,16 @@ def test_landing_page_remembers_progress(site_url):
         assert page.locator('[data-key="module-01"] input[type=checkbox]').is_checked()
         assert "1 of 2 done" in page.locator('[data-progress="all"]').inner_text()
         assert b.net.outside() == []
+
+
+def test_embed_page_copy_button_says_what_it_did(site_url):
+    with browser.Browser([site_url]) as b:
+        page = b.page()
+        page.goto(site_url + "embed.html")
+        page.locator("button[data-copy]").first.click()
+        status = page.locator("#snippet-0-status")
+        page.wait_for_function("() => document.getElementById('snippet-0-status').textContent !== ''")
+        # the clipboard, or (permission refused) the snippet selected for Ctrl+C
+        said = status.inner_text()
+        assert said in ("Copied to the clipboard.", "Selected: press Ctrl+C (Cmd+C on a Mac) to copy.")
+        assert b.net.outside() == []

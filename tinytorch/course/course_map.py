@@ -146,7 +146,12 @@ def next_entry(key: str) -> Entry | None:
 
 
 def nav_html(key: str, in_browser: bool | None = None) -> str:
-    """The line that ends every app: what comes next, and links to the previous and next apps
+    """`nav_lines` as HTML paragraphs."""
+    return "".join(f"<p>{line}</p>" for line in nav_lines(key, in_browser))
+
+
+def nav_lines(key: str, in_browser: bool | None = None) -> list[str]:
+    """The lines that end every app: what comes next, and links to the previous and next apps
     and the course map. Links only to apps that exist, and only in the browser, where the
     pages sit side by side (`<site>/<view>/<stem>/`); under `marimo edit` the names are plain."""
     in_browser = sys.platform == "emscripten" if in_browser is None else in_browser
@@ -163,7 +168,7 @@ def nav_html(key: str, in_browser: bool | None = None) -> str:
         if upcoming.app and in_browser:
             name = f'<a href="../{upcoming.app}/">{name}</a>'
         coming = "" if upcoming.app else " (coming soon)"
-        parts.append(f"<p>{name}{coming}, {_inline_code(upcoming.blurb)}.</p>")
+        parts.append(f"{name}{coming}, {_inline_code(upcoming.blurb)}.")
     nav = []
     if before is not None:
         nav.append("&larr; " + link(before, before.label))
@@ -171,8 +176,8 @@ def nav_html(key: str, in_browser: bool | None = None) -> str:
                else "Course map: <code>python3 dev.py course</code>")
     if after is not None:
         nav.append(link(after, after.label) + " &rarr;")
-    parts.append(f"<p class='tt-nav'>{' &middot; '.join(nav)}</p>")
-    return "".join(parts)
+    parts.append(" &middot; ".join(nav))
+    return parts
 
 
 def _inline_code(text: str) -> str:
@@ -182,10 +187,11 @@ def _inline_code(text: str) -> str:
 
 
 def nav(key: str):
-    """`nav_html` as a marimo output, for an app's last cell."""
+    """`nav_html` as a marimo output, for an app's last cell (as markdown, so that its links
+    look like the notebook's other links)."""
     import marimo as mo
 
-    return mo.Html(nav_html(key))
+    return mo.md("\n\n".join(nav_lines(key)))
 
 
 def main(argv: list[str] | None = None) -> int:
