@@ -62,3 +62,11 @@ def test_entry_accepts_what_a_learner_types():
     assert course_map.entry("01_tensor").key == "module-01"
     with pytest.raises(KeyError, match="no course module or milestone '42'"):
         course_map.entry("42")
+
+
+def test_command_line_lists_the_course_and_finds_an_apps_file(capsys):
+    assert course_map.main([]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[0].split() == ["01", "Tensor", "01_tensor"] and "(coming)" in listing[-1]
+    assert course_map.main(["app", "1986"]) == 0 and capsys.readouterr().out == "milestone_1986_mlp\n"
+    assert course_map.main(["app", "09"]) == 2 and "has no app yet" in capsys.readouterr().err
