@@ -2,6 +2,7 @@
 
     python3 dev.py course    build the course site and serve it at http://127.0.0.1:8000/
     python3 dev.py test      run the test suite (extra arguments go to pytest)
+    python3 dev.py edit 04   open an app in marimo's editor (module number, milestone year)
 
 Both create `.venv/` beside this file on first use and reinstall only when pyproject.toml
 changes, so the second run starts at once.
@@ -100,8 +101,26 @@ def test(pytest_args: list[str]) -> int:
     return code
 
 
+def edit(which: list[str]) -> int:
+    """Open one app with `marimo edit`, with the environment's tools (marimo needs `uv`) on
+    PATH. The number is looked up in the course map (`tinytorch.course.course_map`)."""
+    ensure_env("site")
+    lookup = [BIN / "python", "-m", "tinytorch.course.course_map"]
+    if len(which) != 1:
+        run(*lookup)
+        print("which one? python3 dev.py edit 04")
+        return 2
+    found = subprocess.run([str(c) for c in [*lookup, "app", which[0]]], cwd=ROOT,
+                           capture_output=True, text=True)
+    if found.returncode != 0:
+        print(found.stderr.strip())
+        return 2
+    return run(BIN / "marimo", "edit", Path("apps") / f"{found.stdout.strip()}.py", env=course_env())
+
+
 def main() -> int:
-    commands = {"course": lambda: course(), "test": lambda: test(sys.argv[2:])}
+    commands = {"course": lambda: course(), "test": lambda: test(sys.argv[2:]),
+                "edit": lambda: edit(sys.argv[2:])}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2

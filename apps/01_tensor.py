@@ -179,8 +179,9 @@ def _(mo):
     ## Build it
 
     **Exercise 1.** Write the broadcasting rule. Return the broadcast shape of `a` and `b`
-    as a tuple, or raise `ValueError` when they cannot broadcast. Edit the cell below; the
-    checks under it rerun every time you change it.
+    as a tuple, or raise `ValueError` when they cannot broadcast. Edit the cell below, then
+    run it (**Ctrl+Enter**, or **Cmd+Enter** on a Mac, or the ▶ button beside it): the checks
+    under it rerun each time you run it.
     """)
     return
 
@@ -196,7 +197,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(broadcast_shape, checks, exercises, mo):
-    checks.feedback(exercises.BROADCAST, broadcast_shape)
+    checks.feedback(exercises.BROADCAST, broadcast_shape, app="01_tensor")
     return
 
 
@@ -221,7 +222,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(checks, exercises, mo, strides):
-    checks.feedback(exercises.STRIDES, strides)
+    checks.feedback(exercises.STRIDES, strides, app="01_tensor")
     return
 
 
@@ -276,9 +277,15 @@ def _(mo):
     - A tensor is memory + shape + strides; slicing and transposing make views, not copies.
     - Broadcasting aligns shapes at the right and stretches size-1 dimensions.
     - Bytes = numel × itemsize, and elementwise time follows bytes.
-
-    **Next: 02 Activations**, the nonlinearities that make layers worth stacking.
     """)
+    return
+
+
+@app.cell(hide_code=True)
+def _():
+    from tinytorch.course import course_map
+
+    course_map.nav("module-01")
     return
 
 

@@ -298,7 +298,7 @@ def _(np):
 
 @app.cell(hide_code=True)
 def _(checks, exercises, mo, sigmoid_forward_backward):
-    checks.feedback(exercises.SIGMOID, sigmoid_forward_backward)
+    checks.feedback(exercises.SIGMOID, sigmoid_forward_backward, app="02_activations")
     return
 
 
@@ -322,7 +322,7 @@ def _(np):
 
 @app.cell(hide_code=True)
 def _(checks, exercises, mo, stable_softmax):
-    checks.feedback(exercises.SOFTMAX, stable_softmax)
+    checks.feedback(exercises.SOFTMAX, stable_softmax, app="02_activations")
     return
 
 
@@ -402,9 +402,15 @@ def _(mo):
     - Softmax must subtract the max: $e^{89}$ overflows float32, and `inf / inf` is `nan`.
     - Per element, activations are cheap next to a matrix multiply, and the exotic ones cost
       a few times more than ReLU.
-
-    **Next: 03 Layers**, the `Linear` layer these activations sit between.
     """)
+    return
+
+
+@app.cell(hide_code=True)
+def _():
+    from tinytorch.course import course_map
+
+    course_map.nav("module-02")
     return
 
 

@@ -327,7 +327,7 @@ def _(np):
 
 @app.cell(hide_code=True)
 def _(checks, exercises, linear_forward, mo):
-    checks.feedback(exercises.LINEAR, linear_forward)
+    checks.feedback(exercises.LINEAR, linear_forward, app="03_layers")
     return
 
 
@@ -351,7 +351,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(checks, count_parameters, exercises, mo):
-    checks.feedback(exercises.COUNT, count_parameters)
+    checks.feedback(exercises.COUNT, count_parameters, app="03_layers")
     return
 
 
@@ -430,9 +430,15 @@ def _(mo):
       that is what depth builds on.
     - A layer has $\text{in} \cdot \text{out} + \text{out}$ parameters: width costs
       quadratically in memory and in time.
-
-    **Next: 04 Losses**, the number that tells these parameters which way to move.
     """)
+    return
+
+
+@app.cell(hide_code=True)
+def _():
+    from tinytorch.course import course_map
+
+    course_map.nav("module-03")
     return
 
 

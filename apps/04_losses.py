@@ -329,7 +329,7 @@ def _(np):
 
 @app.cell(hide_code=True)
 def _(checks, cross_entropy, exercises, mo):
-    checks.feedback(exercises.CROSS_ENTROPY, cross_entropy)
+    checks.feedback(exercises.CROSS_ENTROPY, cross_entropy, app="04_losses")
     return
 
 
@@ -353,7 +353,7 @@ def _(np):
 
 @app.cell(hide_code=True)
 def _(checks, cross_entropy_grad, exercises, mo):
-    checks.feedback(exercises.CROSS_ENTROPY_GRAD, cross_entropy_grad)
+    checks.feedback(exercises.CROSS_ENTROPY_GRAD, cross_entropy_grad, app="04_losses")
     return
 
 
@@ -458,9 +458,15 @@ def _(mo):
     - Cross-entropy's gradient with respect to the logits is simply softmax minus one-hot.
     - Never take the log of a softmax: compute log-softmax with log-sum-exp, in one fused op,
       which is both the stable and the cheaper way.
-
-    **Next: 05 Optimizers**, which turn these gradients into steps.
     """)
+    return
+
+
+@app.cell(hide_code=True)
+def _():
+    from tinytorch.course import course_map
+
+    course_map.nav("module-04")
     return
 
 

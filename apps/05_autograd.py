@@ -358,7 +358,7 @@ def _(Function, np):
 
 @app.cell(hide_code=True)
 def _(MySiLU, checks, exercises, mo):
-    checks.feedback(exercises.SILU_BACKWARD, MySiLU)
+    checks.feedback(exercises.SILU_BACKWARD, MySiLU, app="05_autograd")
     return
 
 
@@ -383,7 +383,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(backward_order, checks, exercises, mo):
-    checks.feedback(exercises.BACKWARD_ORDER, backward_order)
+    checks.feedback(exercises.BACKWARD_ORDER, backward_order, app="05_autograd")
     return
 
 
@@ -470,9 +470,15 @@ def _(mo):
       against finite differences.
     - Backward costs about as much as forward again, and the graph's saved arrays cost memory
       that grows with depth: `no_grad()` skips both when you do not need gradients.
-
-    **Next: 06 Optimizers**, which turn these gradients into better weights.
     """)
+    return
+
+
+@app.cell(hide_code=True)
+def _():
+    from tinytorch.course import course_map
+
+    course_map.nav("module-05")
     return
 
 

@@ -278,7 +278,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(checks, exercises, mo, momentum_step):
-    checks.feedback(exercises.MOMENTUM, momentum_step)
+    checks.feedback(exercises.MOMENTUM, momentum_step, app="06_optimizers")
     return
 
 
@@ -303,7 +303,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(adam_step, checks, exercises, mo):
-    checks.feedback(exercises.ADAM, adam_step)
+    checks.feedback(exercises.ADAM, adam_step, app="06_optimizers")
     return
 
 
@@ -382,9 +382,15 @@ def _(mo):
       for the averages' start at zero.
     - State costs memory: nothing for SGD, one copy of the weights for momentum, two for Adam,
       which is the ratio `optimizer.memory()` measured above.
-
-    **Next: 07 Training**, the loop that runs an optimizer over a dataset, epoch after epoch.
     """)
+    return
+
+
+@app.cell(hide_code=True)
+def _():
+    from tinytorch.course import course_map
+
+    course_map.nav("module-06")
     return
 
 

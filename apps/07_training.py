@@ -11,8 +11,6 @@ app = marimo.App(width="medium", app_title="07 Training")
 
 @app.cell(hide_code=True)
 def _():
-    import time
-
     import altair as alt
     import marimo as mo
     import numpy as np
@@ -20,12 +18,11 @@ def _():
     import tinytorch
     import tinytorch.nn as nn
     from tinytorch.core.dataloader import DataLoader, TensorDataset
-    from tinytorch.core.training import Callback, Trainer
-    from tinytorch.course import charts, checks, measure, progress, toy
+    from tinytorch.core.training import Trainer
+    from tinytorch.course import charts, checks, live, measure, progress, toy
     from tinytorch.course.exercises import training as exercises
 
     return (
-        Callback,
         DataLoader,
         TensorDataset,
         Trainer,
@@ -33,12 +30,12 @@ def _():
         charts,
         checks,
         exercises,
+        live,
         measure,
         mo,
         nn,
         np,
         progress,
-        time,
         tinytorch,
         toy,
     )
@@ -92,8 +89,9 @@ def _(mo):
     ## See it: a training playground
 
     Pick a scenario (it fills in the settings), change anything, then press **Train**. The
-    decision boundary and the curves redraw while tinytorch's `Trainer` runs; the cell's stop
-    button (■) ends training cleanly, and the model keeps what it has learned.
+    decision boundary and the curves redraw while tinytorch's `Trainer` runs; **■ Stop
+    training** (above the progress bar) ends training cleanly after the current batch, and the
+    model keeps what it has learned.
     """)
     return
 
@@ -138,10 +136,9 @@ def _(mo, preset, toy):
         "epochs": mo.ui.slider(10, 500, 10, value=_p["epochs"], label="epochs", show_value=True),
         "batch_size": mo.ui.slider(steps=[8, 16, 32, 64, 128, 256], value=_p["batch_size"],
                                    label="batch size", show_value=True),
-        "redraw_every": mo.ui.slider(1, 50, 1, value=5, label="redraw every", show_value=True),
     })
     _rows = [("data", "noise", "points", "train_fraction"), ("depth", "width", "activation", "batch_size"),
-             ("lr", "epochs", "redraw_every")]
+             ("lr", "epochs")]
     mo.vstack([mo.hstack([controls[k] for k in row], justify="start", gap=2, wrap=True) for row in _rows])
     return (controls,)
 
@@ -155,7 +152,7 @@ def _(controls, toy):
 
 
 @app.cell(hide_code=True)
-def _(Callback, alt, charts, labels, mo, nn, points, time, tinytorch, train_set):
+def _(alt, charts, labels, mo, nn, points, tinytorch, train_set):
     ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "gelu": nn.GELU}
 
     def make_model(settings: dict):
@@ -166,8 +163,8 @@ def _(Callback, alt, charts, labels, mo, nn, points, time, tinytorch, train_set)
             size = settings["width"]
         return nn.Sequential(*layers, nn.Linear(size, 2))
 
-    def playground(model, history: list, status: str):
-        """The boundary the model draws now (training points ringed) and its curves so far."""
+    def boundary(model):
+        """The boundary the model draws now, training points ringed (one image: fast to redraw)."""
         def predict(grid):
             with tinytorch.no_grad():
                 return model.eval()(tinytorch.tensor(grid)).argmax(axis=1).numpy()
@@ -175,30 +172,16 @@ def _(Callback, alt, charts, labels, mo, nn, points, time, tinytorch, train_set)
         ringed = (alt.Chart(charts.fast_data([{"x": float(a), "y": float(b)} for a, b in train_set[0]]))
                   .mark_point(filled=False, color="black", strokeWidth=0.8, size=70)
                   .encode(x="x:Q", y="y:Q"))
-        boundary = charts.decision_boundary(predict, points, labels, resolution=45) + ringed
-        curves = charts.training_curves(history) if history else mo.md("*no epoch yet*")
+        chart = charts.decision_regions(predict, points, labels, resolution=60) + ringed
         model.train()
-        return mo.vstack([mo.md(status), boundary, curves])
+        return chart
 
-    class LivePlayground(Callback):
-        """Redraw the playground every `every` epochs, but never spend more than a third of the
-        time drawing: a chart costs more than an epoch of a small model, in the browser most of all."""
+    def playground(model, history: list, status: str = ""):
+        """The boundary and the per-epoch curves so far, under a status line."""
+        curves = charts.training_curves(history) if history else mo.md("*no epoch yet*")
+        return mo.vstack(([mo.md(status)] if status else []) + [boundary(model), curves])
 
-        def __init__(self, model, epochs: int, every: int):
-            self.model, self.epochs, self.every = model, epochs, every
-            self.last, self.pause = 0.0, 0.3
-
-        def on_epoch_end(self, trainer, epoch, logs):
-            if (epoch + 1) % self.every or time.perf_counter() - self.last < self.pause:
-                return
-            start = time.perf_counter()
-            mo.output.replace(playground(self.model, trainer.history, (
-                f"Training: epoch {epoch + 1} / {self.epochs} "
-                f"<progress value='{epoch + 1}' max='{self.epochs}' style='width: 30%'></progress>")))
-            self.last = time.perf_counter()
-            self.pause = max(0.3, 2 * (self.last - start))
-
-    return LivePlayground, make_model, playground
+    return make_model, playground
 
 
 @app.cell(hide_code=True)
@@ -232,16 +215,15 @@ def _(mo):
 @app.cell(hide_code=True)
 def _(
     DataLoader,
-    LivePlayground,
     TensorDataset,
     Trainer,
     budget,
     controls,
+    live,
     make_model,
     mo,
     playground,
     progress,
-    time,
     tinytorch,
     train_button,
     train_set,
@@ -254,19 +236,16 @@ def _(
     _model = make_model(_s)
     _train = DataLoader(TensorDataset(*train_set), batch_size=_s["batch_size"], shuffle=True)
     _val = DataLoader(TensorDataset(*val_set), batch_size=1024)
-    _trainer = Trainer(_model, tinytorch.optim.Adam(_model.parameters(), lr=_s["lr"]),
-                       callbacks=[LivePlayground(_model, _epochs, _s["redraw_every"])])
-    _start = time.perf_counter()
+    _trainer = Trainer(_model, tinytorch.optim.Adam(_model.parameters(), lr=_s["lr"]))
+    _live = live.LiveTraining(len(_train) * _epochs, batch_size=_s["batch_size"], show_loss=False,
+                              extra=lambda _: [playground(_model, _trainer.history)])
+    _trainer.callbacks.append(_live)
     _history = _trainer.fit(_train, _val, epochs=_epochs, interruptible=True)
-    _seconds = time.perf_counter() - _start
 
     _last = _history[-1]
     _best = min(_history, key=lambda h: h["val_loss"])
-    if _trainer.interrupted:
-        _status = f"**Stopped** after epoch {len(_history)} of {_epochs}; the model keeps what it learned."
-    else:
-        _status = (f"**Done**: {_epochs} epochs in {_seconds:.1f} s, "
-                   f"{sum(h['seconds'] for h in _history):.1f} s of it training, the rest drawing.")
+    mo.stop(not _history, playground(_model, [], _live.status() + ", before the first epoch ended"))
+    _status = _live.status()
     if _last["train_accuracy"] < 0.85:
         _verdict = ("**Under-fitting**: the model cannot even fit its training points "
                     f"({_last['train_accuracy']:.0%}). Give it more capacity: hidden layers, width.")
@@ -278,7 +257,7 @@ def _(
                     "its training points. More data, a smaller model, or stopping at the best epoch helps.")
     else:
         _verdict = "Training and validation agree: the model learned the pattern, not the points."
-    playground(_model, _history, f"{_status} Training accuracy **{_last['train_accuracy']:.1%}**, "
+    playground(_model, _history, f"{_status}. Training accuracy **{_last['train_accuracy']:.1%}**, "
                                  f"validation accuracy **{_last['val_accuracy']:.1%}**.\n\n{_verdict}")
     return
 
@@ -307,7 +286,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(checks, exercises, mo, train_step):
-    checks.feedback(exercises.TRAIN_STEP, train_step)
+    checks.feedback(exercises.TRAIN_STEP, train_step, app="07_training")
     return
 
 
@@ -331,7 +310,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(accuracy, checks, exercises, mo):
-    checks.feedback(exercises.ACCURACY, accuracy)
+    checks.feedback(exercises.ACCURACY, accuracy, app="07_training")
     return
 
 
@@ -408,9 +387,15 @@ def _(mo):
       perfect and validation getting worse means over-fitting (more data, a smaller model,
       regularisation, early stopping).
     - Batch size trades time per epoch against the number of updates per epoch.
-
-    **Next: 08 DataLoader**, feeding real datasets to this loop in shuffled batches, fast.
     """)
+    return
+
+
+@app.cell(hide_code=True)
+def _():
+    from tinytorch.course import course_map
+
+    course_map.nav("module-07")
     return
 
 

@@ -312,7 +312,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(batch_indices, checks, exercises, mo):
-    checks.feedback(exercises.BATCH_INDICES, batch_indices)
+    checks.feedback(exercises.BATCH_INDICES, batch_indices, app="08_dataloader")
     return
 
 
@@ -426,10 +426,15 @@ def _(mo):
       sample does not.
     - Augmentations are random batch transforms: crops shift, flips mirror (not for digits!),
       and `Normalize` centres the inputs with the data set's own statistics.
-
-    **Next: Milestone 1986**, where this loader feeds real MNIST to a multi-layer perceptron
-    trained with backpropagation.
     """)
+    return
+
+
+@app.cell(hide_code=True)
+def _():
+    from tinytorch.course import course_map
+
+    course_map.nav("module-08")
     return
 
 

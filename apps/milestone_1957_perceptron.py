@@ -263,7 +263,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(checks, exercises, mo, predict):
-    checks.feedback(exercises.PREDICT, predict)
+    checks.feedback(exercises.PREDICT, predict, app="milestone_1957_perceptron")
     return
 
 
@@ -289,7 +289,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(checks, exercises, mo, update):
-    checks.feedback(exercises.UPDATE, update)
+    checks.feedback(exercises.UPDATE, update, app="milestone_1957_perceptron")
     return
 
 
@@ -360,10 +360,15 @@ def _(mo):
       raises that point's score by $\eta(\lVert x \rVert^2 + 1)$.
     - On separable data it stops after at most $(R/\gamma)^2$ updates; on data no line
       separates it never stops, and its final line depends on where it happened to halt.
-
-    **Next: Milestone 1969, XOR.** Minsky and Papert's book showed how much a single line
-    cannot do, with the simplest example there is; and what one hidden layer changes.
     """)
+    return
+
+
+@app.cell(hide_code=True)
+def _():
+    from tinytorch.course import course_map
+
+    course_map.nav("milestone-1957")
     return
 
 

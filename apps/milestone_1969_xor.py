@@ -343,10 +343,15 @@ def _(mo):
       without the nonlinearity, two layers collapse into one.
     - Weights that solve XOR exist (you built some), but gradient descent from a random
       start does not always find them; more hidden units make it find them far more often.
-
-    **Next: 08 DataLoader**, feeding real data to a network in shuffled batches, and then
-    **Milestone 1986**, where backpropagation trains a hidden layer on handwritten digits.
     """)
+    return
+
+
+@app.cell(hide_code=True)
+def _():
+    from tinytorch.course import course_map
+
+    course_map.nav("milestone-1969")
     return
 
 

@@ -11,8 +11,6 @@ app = marimo.App(width="medium", app_title="1986 MLP on MNIST")
 
 @app.cell(hide_code=True)
 def _():
-    import time
-
     import marimo as mo
     import numpy as np
 
@@ -22,12 +20,11 @@ def _():
     from tinytorch import datasets
     from tinytorch.core import kernels, transforms
     from tinytorch.core.dataloader import DataLoader, TensorDataset
-    from tinytorch.core.training import Callback, Trainer
-    from tinytorch.course import charts, checks, measure, progress
+    from tinytorch.core.training import Trainer
+    from tinytorch.course import charts, checks, live, measure, progress
     from tinytorch.course.exercises import mlp as exercises
 
     return (
-        Callback,
         DataLoader,
         F,
         TensorDataset,
@@ -37,12 +34,12 @@ def _():
         datasets,
         exercises,
         kernels,
+        live,
         measure,
         mo,
         nn,
         np,
         progress,
-        time,
         tinytorch,
         transforms,
     )
@@ -154,8 +151,8 @@ def _(mo):
 
     Choose a run and press **Train**. The training images after the ones used for training
     are held out: the accuracy curve is measured on some of them while training runs. Press
-    marimo's stop button (■) to end training early; the network keeps what it has learned
-    and is graded all the same.
+    **■ Stop training** (it appears above the progress bar) to end training early; the
+    network keeps what it has learned and is graded all the same, marked as stopped.
     """)
     return
 
@@ -188,63 +185,11 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(Callback, charts, mo, np, time, tinytorch):
-    class LiveMNIST(Callback):
-        """Progress, a loss curve (mean per group of batches, so the chart stays small) and
-        validation accuracy every `val_every` batches. Redrawn at most every `redraw` seconds,
-        and never more often than keeps drawing under a sixth of the time (charts cost more in
-        the browser)."""
-
-        def __init__(self, total, val_x, val_y, val_every, redraw=1.0):
-            self.total, self.val_x, self.val_y, self.val_every = total, val_x, val_y, val_every
-            self.redraw, self.group, self.draw_cost = redraw, max(1, total // 80), 0.0
-            self.done, self.losses, self.accuracy = 0, [], []
-            self.start = self.last = time.perf_counter()
-
-        def on_batch_end(self, trainer, batch, loss):
-            self.done += 1
-            self.losses.append(loss)
-            if self.done % self.val_every == 0 or self.done == self.total:
-                self.accuracy.append({"batch": self.done, "accuracy": self.validate(trainer.model)})
-            now = time.perf_counter()
-            if now - self.last >= max(self.redraw, 5 * self.draw_cost) or self.done == self.total:
-                mo.output.replace(self.view())
-                self.last = time.perf_counter()
-                self.draw_cost = self.last - now
-
-        def validate(self, model):
-            model.eval()
-            with tinytorch.no_grad():
-                right = (model(self.val_x).numpy().argmax(axis=1) == self.val_y).mean()
-            model.train()
-            return float(right)
-
-        def view(self, title="Training"):
-            g, seconds = self.group, time.perf_counter() - self.start
-            loss_rows = [{"batch": min(i + g, self.done), "loss": float(np.mean(self.losses[i:i + g]))}
-                         for i in range(0, len(self.losses), g)]
-            parts = [mo.md(f"**{title}**: batch {self.done} / {self.total}, {seconds:.0f} s"),
-                     mo.Html("<div style='width: 60%; height: 8px; background: #e5e7eb; border-radius: 4px'>"
-                             f"<div style='width: {100 * self.done / self.total:.1f}%; height: 8px; "
-                             "background: #4c78a8; border-radius: 4px'></div></div>")]
-            charts_row = []
-            if loss_rows:
-                charts_row.append(charts.line(loss_rows, "batch", "loss", width=330, height=180,
-                                              title=f"training loss (mean of {g} batches)"))
-            if self.accuracy:
-                charts_row.append(charts.line(self.accuracy, "batch", "accuracy", width=330, height=180,
-                                              title=f"validation accuracy ({len(self.val_y):,} images)"))
-            return mo.vstack(parts + [mo.hstack(charts_row, justify="start")])
-
-    return (LiveMNIST,)
-
-
-@app.cell(hide_code=True)
 def _(
     DataLoader,
-    LiveMNIST,
     TensorDataset,
     Trainer,
+    live,
     missing_mnist,
     mo,
     nn,
@@ -252,7 +197,6 @@ def _(
     pixel_std,
     progress,
     settings,
-    time,
     tinytorch,
     train_button,
     train_images,
@@ -264,6 +208,7 @@ def _(
     _s = settings
     normalize = transforms.Compose([transforms.ToFloat(), transforms.Normalize(pixel_mean, pixel_std)])
     _val = slice(_s["samples"], _s["samples"] + 1_000)  # held out from training
+    _val_x, _val_y = tinytorch.tensor(normalize(train_images[_val])), train_labels[_val]
     tinytorch.manual_seed(0)
     model = nn.Sequential(nn.Flatten(), nn.Linear(784, _s["hidden"]), nn.ReLU(), nn.Linear(_s["hidden"], 10))
     _optimizer = tinytorch.optim.Adam(model.parameters(), lr=_s["lr"])
@@ -272,20 +217,18 @@ def _(
     _n = _s["samples"]
     _loader = DataLoader(TensorDataset(train_images[:_n], train_labels[:_n]), batch_size=_s["batch_size"],
                          shuffle=True, seed=0, transform=normalize)
-    _total = len(_loader) * _s["epochs"]
-    _live = LiveMNIST(_total, tinytorch.tensor(normalize(train_images[_val])), train_labels[_val],
-                      val_every=max(1, _total // 20))
-    trainer = Trainer(model, _optimizer, scheduler=_scheduler, callbacks=[_live])
-    _start = time.perf_counter()
+
+    def _validate(net):
+        with tinytorch.no_grad():
+            return {"accuracy": float((net(_val_x).numpy().argmax(axis=1) == _val_y).mean())}
+
+    training = live.LiveTraining(len(_loader) * _s["epochs"], batch_size=_s["batch_size"],
+                                 validate=_validate)
+    trainer = Trainer(model, _optimizer, scheduler=_scheduler, callbacks=[training])
     trainer.fit(_loader, epochs=_s["epochs"], interruptible=True)
-    train_seconds = time.perf_counter() - _start
-    _how = (f"**Stopped** after {_live.done} of {_live.total} batches" if trainer.interrupted
-            else f"**Done**: {_s['epochs']} epochs, {_live.done} batches")
-    mo.vstack([_live.view("Trained"),
-               mo.md(f"{_how} of {_s['batch_size']} in **{train_seconds:.1f} s** "
-                     f"({_live.done * _s['batch_size'] / train_seconds:,.0f} images/s), "
-                     f"{model.num_parameters():,} parameters.")])
-    return model, normalize, train_seconds
+    mo.vstack([training.view(), mo.md(f"{model.num_parameters():,} parameters; validation on "
+                                      f"{len(_val_y):,} held-out training images.")])
+    return model, normalize, training
 
 
 @app.cell(hide_code=True)
@@ -301,14 +244,16 @@ def _(model, normalize, np, test_images, tinytorch):
 
 
 @app.cell(hide_code=True)
-def _(charts, mo, np, test_labels, test_predictions):
+def _(charts, mo, np, test_labels, test_predictions, training):
     test_accuracy = float((test_predictions == test_labels).mean())
     _confusion = np.bincount(10 * test_labels + test_predictions, minlength=100).reshape(10, 10)
     _per_digit = np.diag(_confusion) / _confusion.sum(axis=1)
     _off = _confusion - np.diag(np.diag(_confusion))
     _t, _p = np.unravel_index(_off.argmax(), _off.shape)
     mo.vstack([
-        mo.callout(mo.md(f"## Test accuracy: {test_accuracy:.2%}\n\n"
+        mo.callout(mo.md(f"## Test accuracy: {test_accuracy:.2%}"
+                         + (f" (stopped after {training.done:,} of {training.total:,} batches)"
+                            if training.stopped else "") + "\n\n"
                          f"{int((test_predictions == test_labels).sum()):,} of {len(test_labels):,} test "
                          "images right, none of them seen in training."),
                    kind="success" if test_accuracy >= 0.95 else "info"),
@@ -363,7 +308,7 @@ def _():
 
 @app.cell(hide_code=True)
 def _(checks, confusion_matrix, exercises, mo):
-    checks.feedback(exercises.CONFUSION, confusion_matrix)
+    checks.feedback(exercises.CONFUSION, confusion_matrix, app="milestone_1986_mlp")
     return
 
 
@@ -390,7 +335,7 @@ def _(F):
 
 @app.cell(hide_code=True)
 def _(checks, exercises, mo, train_step):
-    checks.feedback(exercises.TRAIN_STEP, train_step)
+    checks.feedback(exercises.TRAIN_STEP, train_step, app="milestone_1986_mlp")
     return
 
 
@@ -507,10 +452,15 @@ def _(mo):
       you measured above is on digits the network had never seen.
     - Grade on held-out data; the confusion matrix and the confident mistakes say *how* it
       fails (many of its mistakes are digits a person would hesitate over too).
-
-    **Next: 09 Convolutions.** An MLP sees 784 unrelated numbers; a convolution knows that
-    neighbouring pixels belong together, and learns shapes once for every position.
     """)
+    return
+
+
+@app.cell(hide_code=True)
+def _():
+    from tinytorch.course import course_map
+
+    course_map.nav("milestone-1986")
     return
 
 

@@ -8,8 +8,7 @@ time to first output, resident memory, cell errors and requests that left 127.0.
     python bench/bench_site.py --site _site --apps none --mnist   # only the MNIST training ratio
 
 "first output" is from navigation until any cell output has text (with --marker, until one
-contains it: the test fixture's is FIXTURE_RESULT). Edit views are started with marimo's
-run-all button, as a learner would.
+contains it: the test fixture's is FIXTURE_RESULT). Both views run every cell on open.
 Memory is summed over all Chromium processes after `--settle` seconds: RSS (counts shared pages
 once per process) and PSS (shares them out). --mnist trains the 1986 milestone app with its
 default settings in the browser and natively (the same notebook run by marimo in this Python,
@@ -39,7 +38,7 @@ from wasm.site import Options, build, sizes  # noqa: E402
 
 
 def measure_app(
-    base: str, path: str, marker: str | None, run_all: bool, settle: float, timeout: float
+    base: str, path: str, marker: str | None, settle: float, timeout: float
 ) -> dict:
     with browser.Browser([base], timeout_s=timeout) as b:
         page = b.page()
@@ -47,7 +46,7 @@ def measure_app(
         page.goto(base + path)
         result = {"page": path}
         try:
-            browser.wait_for_output(page, marker, timeout, run_all)
+            browser.wait_for_output(page, marker, timeout)
             result["first_output_s"] = round(time.perf_counter() - t0, 1)  # from navigation
         except TimeoutError as e:
             result["error"] = str(e)
@@ -69,8 +68,8 @@ def mnist_ratio(base: str, timeout: float) -> dict:
     return {
         "browser": {"train_s": run.train_s, "accuracy": run.accuracy, "open_s": round(run.open_s, 1),
                     **memory},
-        "native": {"train_s": round(names["train_seconds"], 2), "accuracy": names["test_accuracy"]},
-        "ratio_browser_to_native": round(run.train_s / names["train_seconds"], 1),
+        "native": {"train_s": round(names["training"].seconds, 2), "accuracy": names["test_accuracy"]},
+        "ratio_browser_to_native": round(run.train_s / names["training"].seconds, 1),
     }
 
 
@@ -132,7 +131,7 @@ def main() -> int:
                 if wanted and app["stem"] not in wanted:
                     continue
                 r = measure_app(
-                    base, app[args.view], args.marker, args.view == "edit", args.settle, args.timeout
+                    base, app[args.view], args.marker, args.settle, args.timeout
                 )
                 out["apps"].append(r)
                 print(json.dumps(r), flush=True)

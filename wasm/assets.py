@@ -27,6 +27,9 @@ from pathlib import Path
 
 # Written by marimo into every export but not part of a web page (an AI-assistant prompt).
 SKIP = {"CLAUDE.md", "index.html"}
+# Shared at the root but also requested beside the page: marimo's frontend resets the tab's
+# icon to the relative URL `./favicon.ico` once a run has finished (a 404 on every page).
+BESIDE_PAGE = {"favicon.ico"}
 _LINK = re.compile(r"""(?P<attr>\b(?:src|href)=)(?P<q>["'])\./(?P<path>[^"']*)(?P=q)""")
 
 
@@ -76,6 +79,8 @@ class SiteMerger:
                 shared.add("public")
             elif entry.is_file() and self._share_file(entry):
                 shared.add(entry.name)
+                if entry.name in BESIDE_PAGE:
+                    shutil.copy2(entry, page_dir / entry.name)
             elif entry.is_file():
                 shutil.copy2(entry, page_dir / entry.name)
             else:

@@ -45,7 +45,7 @@ _OUTPUTS = "[...document.querySelectorAll('.output-area')].map((e) => e.innerTex
 # kernel runs cells. Between the two, while micropip installs the app's packages, neither is on
 # the page and no output has text yet, so "finished" also needs an output.
 _BUSY = '[data-testid="large-spinner"], [data-testid="loading-indicator"]'
-# Edit mode only: cells not yet run (marked once the kernel is up), and each cell's status.
+# Edit mode only: cells not yet run, and each cell's status.
 _NEEDS_RUN = ".marimo-cell.needs-run"
 _RUNNING = ", ".join(f'[data-testid="cell-status"][data-status="{s}"]' for s in ("queued", "running"))
 _IDLE = (f"() => !document.querySelector({(_BUSY + ', ' + _NEEDS_RUN + ', ' + _RUNNING)!r}) && "
@@ -162,39 +162,10 @@ def _kb(text: str, key: str) -> int:
     return 0
 
 
-def press_run_all(frame, timeout_s: float = 240) -> None:
-    """Start an edit-mode notebook as a learner would: once the kernel is up, press marimo's
-    run-all button (the last `[data-testid="run-button"]`).
-
-    Edit-mode pages run nothing on load, and the button is enabled before the kernel listens: a
-    press then does nothing. The kernel is up when marimo marks the cells that have not run
-    (`needs-run`); the press has taken when a cell runs or none is left to run. Pressed again
-    after 10 s without either.
-    """
-    deadline = time.perf_counter() + timeout_s
-    frame.wait_for_selector(_NEEDS_RUN, state="attached", timeout=timeout_s * 1000)
-    started = f"() => !document.querySelector({_NEEDS_RUN!r}) || !!document.querySelector({_BUSY!r})"
-    while time.perf_counter() < deadline:
-        frame.locator('[data-testid="run-button"]').last.click()
-        try:
-            frame.wait_for_function(started, timeout=10_000)
-            return
-        except Exception:
-            continue
-    raise TimeoutError(f"run-all did not start the notebook within {timeout_s:.0f} s")
-
-
-def wait_for_output(
-    frame, marker: str | None = RESULT_MARKER, timeout_s: float = 240, run_all: bool = False
-) -> float:
-    """Seconds until an output containing `marker` (None: any non-empty output) shows in `frame`.
-
-    `frame` is a page or an iframe's frame. run_all: an edit-mode page; press run-all first
-    (see `press_run_all`).
-    """
+def wait_for_output(frame, marker: str | None = RESULT_MARKER, timeout_s: float = 240) -> float:
+    """Seconds until an output containing `marker` (None: any non-empty output) shows in `frame`,
+    a page or an iframe's frame. Both views run every cell on open (the site's marimo config)."""
     t0 = time.perf_counter()
-    if run_all:
-        press_run_all(frame, timeout_s)
     test = f"t.includes({marker!r})" if marker is not None else "t.trim() !== ''"
     remaining = max(t0 + timeout_s - time.perf_counter(), 1)
     try:
@@ -209,9 +180,8 @@ def wait_until_idle(frame, timeout_s: float = 240, quiet_s: float = 3.0, since: 
     """Seconds until the notebook in `frame` has finished running: an output has text, and
     marimo's busy indicators, cells waiting to run and running cells have stayed away for
     `quiet_s` seconds (the indicator can blink off between two cells, so one look is not
-    enough). Run-mode (embed) pages run every cell on load; start edit-mode pages with
-    `press_run_all` first. `since`: a `time.perf_counter()` reading to count from, e.g. taken
-    before navigating (default: now)."""
+    enough). Both views run every cell on open. `since`: a `time.perf_counter()` reading to
+    count from, e.g. taken before navigating (default: now)."""
     t0 = time.perf_counter() if since is None else since
     idle_since = None
     while (now := time.perf_counter()) < t0 + timeout_s:
@@ -225,13 +195,10 @@ def wait_until_idle(frame, timeout_s: float = 240, quiet_s: float = 3.0, since: 
     raise TimeoutError(f"the notebook was still running after {timeout_s:.0f} s")
 
 
-def open_and_run(page, url: str, edit: bool = False, timeout_s: float = 240) -> float:
-    """Navigate `page` to a notebook and wait until every cell has run; seconds from
-    navigation. edit: an edit-mode page, started with `press_run_all` as a learner would."""
+def open_and_run(page, url: str, timeout_s: float = 240) -> float:
+    """Navigate `page` to a notebook and wait until every cell has run; seconds from navigation."""
     t0 = time.perf_counter()
     page.goto(url)
-    if edit:
-        press_run_all(page, timeout_s)
     return wait_until_idle(page, timeout_s, since=t0)
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 
+from tinytorch.course.course_map import MILESTONES, MODULES, TIERS
 from wasm.apps import App
-from wasm.course import MILESTONES, MODULES, TIERS
 
 PROGRESS_KEY = "tinytorch.progress.v1"
 EDIT, EMBED = "notebooks", "embed"  # site folders of the two views
@@ -82,10 +82,21 @@ document.querySelectorAll("code[data-embed]").forEach((code) => {
   const url = new URL(code.dataset.embed, location.href).href;
   code.textContent = code.textContent.replace(code.dataset.embed, url);
 });
+// Copy, and say so next to the button; where the clipboard is refused (an insecure page, a
+// denied permission), the snippet is selected for Ctrl+C instead of failing silently.
 document.addEventListener("click", async (ev) => {
   const b = ev.target.closest("button[data-copy]"); if (!b) return;
-  await navigator.clipboard.writeText(document.getElementById(b.dataset.copy).textContent);
-  b.textContent = "copied"; setTimeout(() => (b.textContent = "copy"), 1500);
+  const code = document.getElementById(b.dataset.copy);
+  const status = document.getElementById(b.dataset.copy + "-status");
+  try {
+    await navigator.clipboard.writeText(code.textContent);
+    status.textContent = "Copied to the clipboard.";
+  } catch (e) {
+    const range = document.createRange(); range.selectNodeContents(code);
+    const sel = getSelection(); sel.removeAllRanges(); sel.addRange(range);
+    status.textContent = "Selected: press Ctrl+C (Cmd+C on a Mac) to copy.";
+  }
+  setTimeout(() => (status.textContent = ""), 4000);
 });
 """
 
@@ -138,13 +149,20 @@ def render_index(apps: list[App], build: dict) -> str:
     parts = [
         '<h1>TinyTorch</h1><p class="muted">Build a deep-learning framework from scratch, one module at a '
         "time, in your browser: every notebook runs Python (Pyodide) locally, nothing to install.</p>",
+        '<p class="start"><b>Start with 01 Tensor</b> and go in order; the milestones put what you built to '
+        "work. <b>Open notebook</b> is the full notebook, where you edit the code and do the exercises; "
+        "<b>view only</b> is the same notebook with the code hidden, for reading (and for embedding). "
+        "The first notebook takes about 20 s to start Python in your browser; later ones start faster.</p>",
         _progress("all"),
     ]
     for name, blurb, numbers in TIERS:
         tid = f"tier-{name.lower()}"
         items = "".join(
             _item(
-                f"{n:02d}", MODULES.get(n, f"Module {n}"), f"module-{n:02d}", by_kind.get(("module", n), [])
+                f"{n:02d}",
+                MODULES[n][0] if n in MODULES else f"Module {n}",
+                f"module-{n:02d}",
+                by_kind.get(("module", n), []),
             )
             for n in numbers
         )
@@ -156,7 +174,10 @@ def render_index(apps: list[App], build: dict) -> str:
     extra_years = sorted(n for k, n in by_kind if k == "milestone" and n not in MILESTONES)
     items = "".join(
         _item(
-            str(y), MILESTONES.get(y, f"Milestone {y}"), f"milestone-{y}", by_kind.get(("milestone", y), [])
+            str(y),
+            MILESTONES[y][0] if y in MILESTONES else f"Milestone {y}",
+            f"milestone-{y}",
+            by_kind.get(("milestone", y), []),
         )
         for y in [*MILESTONES, *extra_years]
     )
@@ -192,10 +213,14 @@ def render_embed_page(apps: list[App]) -> str:
         "<p>Each notebook has a view-only page (code hidden, outputs and widgets live) made for an "
         "<code>&lt;iframe&gt;</code> in a textbook or slide. Paste the snippet into your page; the "
         "notebook starts when the frame scrolls into view and runs entirely in the reader's browser.</p>",
-        '<p class="muted">Stopping a running cell needs cross-origin isolation: serve <em>your</em> page '
-        "with <code>Cross-Origin-Opener-Policy: same-origin</code> and <code>Cross-Origin-Embedder-Policy: "
-        'require-corp</code> and keep <code>allow="cross-origin-isolated"</code> on the iframe. Without '
-        "them everything works except the stop button.</p>",
+        "<p><b>To open the frame at a section</b>, add the section's heading to the address, in lower "
+        "case with dashes: <code>.../embed/07_training/#see-it-a-training-playground</code> opens at "
+        "<i>See it: a training playground</i> once the notebook has started.</p>",
+        '<p class="muted">Training runs have their own <b>Stop training</b> button, which works in any '
+        "page. marimo's stop button for other long cells needs cross-origin isolation: serve "
+        "<em>your</em> page with <code>Cross-Origin-Opener-Policy: same-origin</code> and "
+        '<code>Cross-Origin-Embedder-Policy: require-corp</code> and keep <code>allow="cross-origin-isolated"'
+        "</code> on the iframe.</p>",
     ]
     if not apps:
         parts.append("<p>No notebooks yet.</p>")
@@ -205,6 +230,7 @@ def render_embed_page(apps: list[App]) -> str:
             f'<h2>{e(a.title)}</h2><p class="muted">{e(a.stem)}.py &middot; '
             f'<a href="{src}">open the view</a></p><pre><code id="snippet-{i}" data-embed="{e(src)}">'
             f'{e(embed_snippet(a, src))}</code></pre><button type="button" data-copy="snippet-{i}">copy'
-            f"</button>"
+            f'</button> <span id="snippet-{i}-status" class="muted" role="status" aria-live="polite"></span>'
+
         )
     return _page("Embed a TinyTorch notebook", "\n".join(parts), _COPY_JS)

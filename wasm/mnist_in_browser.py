@@ -18,6 +18,7 @@ from wasm import browser
 APP = "milestone_1986_mlp"
 TRAIN_BUTTON = "Train"
 ACCURACY = re.compile(r"Test accuracy: ([0-9.]+)%")
+STOPPED = re.compile(r"Test accuracy: ([0-9.]+)% \(stopped after ([0-9,]+) of ([0-9,]+) batches\)")
 TRAIN_TIME = re.compile(r"batches of \d+ in ([0-9.]+) s")
 
 
@@ -27,13 +28,23 @@ class BrowserRun:
     train_s: float  # the app's own training time
     accuracy: float  # test accuracy, 0..1
     wall_s: float  # press of "Train" until the accuracy was on the page
+    stopped_at: int | None = None  # batches trained before the Stop button ended the run
+    total_batches: int | None = None
 
 
-def train(page, base: str, timeout_s: float = 600) -> BrowserRun:
-    """Open the 1986 app's embed view on the site at `base`, train it, read the figures."""
-    open_s = browser.open_and_run(page, f"{base}embed/{APP}/", timeout_s=timeout_s)
+def train(page, base: str, timeout_s: float = 600, stop_after_s: float | None = None,
+          view: str = "embed") -> BrowserRun:
+    """Open the 1986 app (`view`: "embed" or "notebooks") on the site at `base`, train it, read
+    the figures. stop_after_s: press the run's own "Stop training" button that many seconds
+    into training (it sits in a small frame of its own, see `tinytorch.course.live`)."""
+    open_s = browser.open_and_run(page, f"{base}{view}/{APP}/", timeout_s=timeout_s)
     pressed = time.perf_counter()
     page.get_by_role("button", name=TRAIN_BUTTON).click()
+    if stop_after_s is not None:
+        stop = page.frame_locator("iframe").get_by_role("button", name="Stop training")
+        stop.wait_for(timeout=timeout_s * 1000)
+        page.wait_for_timeout(stop_after_s * 1000)
+        stop.click()
     # The accuracy is in a callout, whose text is in a shadow root: a Playwright text locator
     # reaches it, the outputs' innerText does not.
     result = page.get_by_text(ACCURACY).first
@@ -41,4 +52,7 @@ def train(page, base: str, timeout_s: float = 600) -> BrowserRun:
     wall = time.perf_counter() - pressed
     accuracy = float(ACCURACY.search(result.inner_text()).group(1)) / 100
     seconds = float(TRAIN_TIME.search(browser.output_line(page, " batches of ")).group(1))
+    if stopped := STOPPED.search(result.inner_text()):
+        done, total = (int(stopped.group(i).replace(",", "")) for i in (2, 3))
+        return BrowserRun(open_s, seconds, accuracy, wall, done, total)
     return BrowserRun(open_s, seconds, accuracy, wall)

@@ -19,6 +19,7 @@ what micropip installs from, so the build reads it back to check the pins marimo
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 from pathlib import Path
@@ -75,3 +76,123 @@ def notebook_code(page: str) -> str:
     if m is None:
         raise ValueError("no <marimo-code> element: not a marimo WASM export")
     return unquote(m["code"])
+
+
+# What the site adds to every exported page (`decorate`): a loading message in the course's
+# words while Pyodide starts (marimo shows a bare spinner for 15-25 s), and the style that
+# makes the embed view show "try this exercise in the notebook" instead of checks it cannot
+# pass (`tinytorch.course.checks.EMBED_ONLY`).
+EMBED_STYLE = ".tt-embed-only{display:block !important}.tt-notebook-only{display:none !important}"
+_LOADING_STYLE = (
+    "#tt-loading{position:fixed;top:12px;left:50%;transform:translateX(-50%);z-index:10000;"
+    "max-width:640px;width:calc(100% - 24px);background:#fff;border:1px solid #d9dee3;"
+    "border-left:4px solid #c2410c;border-radius:8px;padding:12px 16px;"
+    "font:15px/1.45 system-ui,sans-serif;color:#1d232b;box-shadow:0 2px 12px rgba(0,0,0,.12)}"
+    "#tt-loading b{font-size:16px}#tt-loading a{color:#c2410c}#tt-loading .tt-wait{color:#5b6570}"
+)
+# Removed once marimo's start-up spinner has gone and an output shows; after two minutes the
+# message says what to try instead of waiting on. An address ending in #<heading-id> (marimo
+# gives headings ids) scrolls there once the heading exists: the browser's own jump happens
+# before any output is drawn.
+_LOADING_SCRIPT = """
+(function () {
+  var started = Date.now();
+  var target = decodeURIComponent(location.hash.slice(1));
+  if (target) {
+    var seek = setInterval(function () {
+      var heading = document.getElementById(target);
+      if (heading) { heading.scrollIntoView(); clearInterval(seek); }
+      else if (Date.now() - started > 180000) { clearInterval(seek); }
+    }, 500);
+  }
+  var timer = setInterval(function () {
+    var box = document.getElementById("tt-loading");
+    if (!box) { clearInterval(timer); return; }
+    var spinning = document.querySelector('[data-testid="large-spinner"]');
+    var shown = [].some.call(document.querySelectorAll(".output-area"), function (e) {
+      return e.innerText.trim() !== "";
+    });
+    if (!spinning && shown) { box.remove(); clearInterval(timer); return; }
+    var wait = box.querySelector(".tt-wait");
+    var s = Math.round((Date.now() - started) / 1000);
+    wait.textContent = s < 120 ? s + " s so far." :
+      s + " s so far: slower than usual. Reloading the page often helps; the site needs a browser " +
+      "with WebAssembly and about 1.5 GB of free memory.";
+  }, 1000);
+})();
+"""
+
+
+def loading_message(view: str, label: str, blurb: str) -> str:
+    """The banner's HTML: what is loading, about how long, what to do once it has."""
+    name = html.escape(label)
+    what = f" {html.escape(blurb[0].upper() + blurb[1:])}." if blurb else ""
+    if view == "edit":
+        todo = ("Then every cell runs by itself. The exercises are the code cells under <i>Build it</i>: "
+                "edit one and press <b>Ctrl+Enter</b> (<b>Cmd+Enter</b> on a Mac) to rerun its checks.")
+    else:
+        todo = "Then the page runs by itself."
+    return (
+        f'<div id="tt-loading" role="status"><b>TinyTorch &middot; {name}</b>{what}<br>'
+        "Starting Python in your browser (Pyodide): about 20 seconds the first time, less once "
+        f'your browser has cached it. {todo} <span class="tt-wait"></span> '
+        '<a href="../../" target="_top">Course map</a></div>'
+    )
+
+
+# The notebook view's "add a cell" bar offers SQL cells, which need a database the course never
+# uses; marimo has no setting for it, so the button is hidden by its label (checked once a
+# second: marimo redraws the bar).
+_HIDE_SQL_SCRIPT = """
+setInterval(function () {
+  document.querySelectorAll("button").forEach(function (b) {
+    if (b.innerText.trim() === "SQL" && b.style.display !== "none") { b.style.display = "none"; }
+  });
+}, 1000);
+"""
+
+
+def decorate(page: str, view: str, label: str, blurb: str = "") -> str:
+    """`page` with the course's marimo settings (`configure`) and loading message, and for
+    embed pages the embed-only style."""
+    style = _LOADING_STYLE + (EMBED_STYLE if view == "embed" else "")
+    scripts = _LOADING_SCRIPT + (_HIDE_SQL_SCRIPT if view == "edit" else "")
+    head = f"<style>{style}</style><script>{scripts}</script>"
+    if "</head>" not in page or "<body>" not in page:
+        raise ValueError("not an HTML page with <head> and <body>: cannot add the loading message")
+    page = configure(page).replace("</head>", head + "</head>", 1)
+    return page.replace("<body>", "<body>" + loading_message(view, label, blurb), 1)
+
+
+# marimo's WASM export writes its default settings into the page, whatever the build's marimo
+# config says (it reads only the display settings). What the course changes, in the page itself:
+# the notebook view runs every cell on open, as the embed view does (marimo's default leaves a
+# learner in front of greyed code and a small run button), and marimo's AI actions, which the
+# course does not use and a learner has no key for, are hidden.
+COURSE_CONFIG = {"runtime": {"auto_instantiate": True}, "ai": {"enabled": False}}
+_MOUNT = "__MARIMO_MOUNT_CONFIG__"
+
+
+def configure(page: str, settings: dict = COURSE_CONFIG) -> str:
+    """`page` with `settings` merged into the marimo config of its mount script."""
+    config, value_at, end = _find_config(page)
+    for section, values in settings.items():
+        config.setdefault(section, {}).update(values)
+    return page[:value_at] + json.dumps(config) + page[end:]
+
+
+def mount_config(page: str) -> dict:
+    """The marimo config a page starts with (what `configure` changed)."""
+    return _find_config(page)[0]
+
+
+def _find_config(page: str) -> tuple[dict, int, int]:
+    """The mount script's config, and where its JSON starts and ends in `page`."""
+    start = page.find(_MOUNT)
+    key = page.find('"config":', start) if start >= 0 else -1
+    if key < 0:
+        raise ValueError("no marimo mount config in the page: not a marimo WASM export")
+    value_at = key + len('"config":')
+    value_at += len(page[value_at:]) - len(page[value_at:].lstrip())
+    config, end = json.JSONDecoder().raw_decode(page, value_at)
+    return config, value_at, end

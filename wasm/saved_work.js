@@ -89,7 +89,7 @@
     const restored = mine && withOurHeader(mine.code);
     if (restored) {
       codeElement.textContent = encodeURIComponent(restored);
-      status = { state: "restored", text: `Your work saved ${when(mine.savedAt)} is back. Run all (\u25B6) to see its results.` };
+      status = { state: "restored", text: `Your work saved ${when(mine.savedAt)} is back; the notebook runs it as it opens.` };
     } else if (mine) {
       status = { state: "error", text: "Your saved copy is not a marimo notebook and was not loaded." };
     }

@@ -24,17 +24,13 @@ import html
 import re
 from pathlib import Path
 
-from wasm.page import notebook_code
+from wasm.page import configure, mount_config, notebook_code
 
 SCRIPT = Path(__file__).with_name("saved_work.js")
 KEY_PREFIX = "tinytorch.saved.v1"
 _INJECTED = re.compile(r"<script data-tinytorch-saved-work\b[^>]*>.*?</script>", re.S)
 _CODE_END = "</marimo-code>"
-_MOUNT_CONFIG = re.compile(
-    r"<script\b[^>]*>\s*Object\.defineProperty\(window, \"__MARIMO_MOUNT_CONFIG__\".*?</script>", re.S
-)
-_AUTOSAVE_OFF = '"autosave": "off"'
-_AUTOSAVE_ON = '"autosave": "after_delay"'
+_AUTOSAVE_OFF, _AUTOSAVE_ON = "off", "after_delay"  # marimo's save.autosave, as exported / as wanted
 # Where marimo's file format puts the app and its first cell; the script splits saves there.
 _APP_LINE = re.compile(r"^app = marimo\.App\(", re.M)
 _CELLS = re.compile(r"^(?:@app\.|with app\.setup|if __name__ == )", re.M)
@@ -69,14 +65,13 @@ def add_to_page(page: str, app: str) -> str:
 
 
 def _autosave_on(page: str, app: str) -> str:
-    m = _MOUNT_CONFIG.search(page)
-    if m is None:
-        raise ValueError(f"{app}: no __MARIMO_MOUNT_CONFIG__ script: not a marimo 0.25 WASM export")
-    config = m.group(0)
-    if config.count(_AUTOSAVE_OFF) + config.count(_AUTOSAVE_ON) != 1:
-        raise ValueError(f"{app}: the mount config does not set {_AUTOSAVE_OFF} exactly once; "
-                         "marimo's export format changed, saved work would not be saved")
-    return page[: m.start()] + config.replace(_AUTOSAVE_OFF, _AUTOSAVE_ON) + page[m.end() :]
+    """`page` with marimo's autosave on, through the one place that edits a page's marimo config
+    (`wasm.page.configure`), after checking the export still has the setting this relies on."""
+    autosave = mount_config(page).get("save", {}).get("autosave")
+    if autosave not in (_AUTOSAVE_OFF, _AUTOSAVE_ON):
+        raise ValueError(f"{app}: the mount config's save.autosave is {autosave!r}, not "
+                         f"{_AUTOSAVE_OFF!r}: marimo's export format changed, saved work would not be saved")
+    return configure(page, {"save": {"autosave": _AUTOSAVE_ON}})
 
 
 def keep_in_browser(page: Path, app: str) -> None:

@@ -26,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tinytorch.course import course_map
 from wasm import landing, script_header
 from wasm.apps import App, discover
 from wasm.assets import SiteMerger
@@ -34,7 +35,7 @@ from wasm.export import VIEWS, export_notebook, require_tools
 from wasm.imports import imports_by_module
 from wasm.mirror import build_mirror, missing_report
 from wasm.package import build_wheel
-from wasm.page import notebook_code, point_at_site
+from wasm.page import decorate, notebook_code, point_at_site
 from wasm.resolve import WORKER_IMPORTS, import_roots, runtime_roots
 from wasm.runtime import fetch_pyodide, load_lock, marimo_pins
 from wasm.saved_work import keep_in_browser
@@ -113,8 +114,9 @@ def _build_into(partial, opts, report, apps, marimo_version, pyodide_version, lo
         staged = stage_apps(apps, opts.apps_dir, work / "stage", wheel, set(upstream["packages"]))
         report.notes += _per_app_notes(staged.notes)
         with _timed(report.seconds, "export"):
-            pages = _export_all(apps, staged.notebooks, work / "export", partial, opts.jobs)
+            pages = _export_all(apps, staged.notebooks, work / "export", partial, opts.jobs, log)
         log(f"exported {len(pages)} page(s) around one shared assets/ folder")
+        _add_loading_messages(pages, apps)
         for app in apps:
             keep_in_browser(partial / VIEW_FOLDERS["edit"] / app.stem / "index.html", app.stem)
         lock_file = runtime_dir / "pyodide-lock.json"
@@ -174,8 +176,9 @@ def _vendor(opts, report, dest, runtime_dir, lock, staged: Staged, wheel, marimo
     return dest / "pyodide-lock.json"
 
 
-def _export_all(apps, notebooks, export_root, site, jobs) -> list[Path]:
-    """Export every app in both views (in parallel), merge them into `site`; returns the pages."""
+def _export_all(apps, notebooks, export_root, site, jobs, log=print) -> list[Path]:
+    """Export every app in both views (in parallel), merge them into `site`; returns the pages.
+    Logs each page as it is done, with the time left at the pace so far (~4 s a page)."""
     tasks = [(a.stem, view) for a in apps for view in VIEWS]
 
     def run(task):
@@ -183,14 +186,33 @@ def _export_all(apps, notebooks, export_root, site, jobs) -> list[Path]:
         return export_notebook(notebooks[stem], export_root / view / stem, view)
 
     merger = SiteMerger(site)
+    start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(run, task): task for task in tasks}
-        for future in as_completed(futures):
+        for done, future in enumerate(as_completed(futures), 1):
             stem, view = futures[future]
+            elapsed = time.perf_counter() - start
+            left = elapsed / done * (len(tasks) - done)
+            log(f"exported {done}/{len(tasks)}: {VIEW_FOLDERS[view]}/{stem} "
+                f"({elapsed:.0f} s, about {left:.0f} s left)")
             export_dir = future.result()
             merger.add(export_dir, site / VIEW_FOLDERS[view] / stem)
             shutil.rmtree(export_dir)  # 28 MB of assets each: delete while the next exports run
     return sorted(merger.pages)
+
+
+def _add_loading_messages(pages: list[Path], apps) -> None:
+    """The course's loading message in every page, and the embed pages' style (`wasm.page.decorate`)."""
+    by_stem = {a.stem: a for a in apps}
+    for page in pages:
+        app, view = by_stem[page.parent.name], page.parent.parent.name
+        try:
+            entry = course_map.entry(app.key)
+            label, blurb = entry.label, entry.blurb
+        except KeyError:  # a notebook that is not on the course map ("More notebooks")
+            label, blurb = app.title, ""
+        kind = "embed" if view == VIEW_FOLDERS["embed"] else "edit"
+        page.write_text(decorate(page.read_text(encoding="utf-8"), kind, label, blurb), encoding="utf-8")
 
 
 def _pin_problems(pages: list[Path], lock_file: Path, site: Path) -> list[str]:

@@ -36,6 +36,16 @@ def run_app(path: Path, defs: dict | None = None):
     return load_app(path).run(defs=defs or {})
 
 
+def with_replaced(path: Path, defs: dict, **replacements) -> dict:
+    """`defs` (from a run of the app) with some names replaced, for `run_app(path, defs=...)`.
+
+    marimo replaces a cell only as a whole, so every other name the replaced names' cells
+    define is passed on unchanged (e.g. replacing the `live` module of the imports cell)."""
+    cells = [c for c in load_app(path)._cell_manager.cells() if c is not None]
+    names = {n for c in cells if c.defs & replacements.keys() for n in c.defs}
+    return {n: defs[n] for n in names} | replacements
+
+
 def run_buttons(defs) -> list[str]:
     return [name for name, value in defs.items() if isinstance(value, mo.ui.run_button)]
 

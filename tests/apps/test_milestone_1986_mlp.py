@@ -4,9 +4,10 @@ must reach 95% test accuracy natively, as they must in the browser."""
 
 import pytest
 
-from tests.apps.harness import APPS, Pressed, output_text, run_app
+from tests.apps.harness import APPS, Pressed, output_text, run_app, with_replaced
 from tests.apps.quick import SETTINGS
 from tinytorch import datasets
+from tinytorch.course import live
 
 APP = APPS / "milestone_1986_mlp.py"
 BUTTONS = {"train_button": Pressed(), "timing_button": Pressed()}
@@ -37,9 +38,28 @@ def test_a_quick_run_trains_and_grades(mnist):
     assert "Test accuracy" in text and "confusion matrix" in text and "most confident mistakes" in text
 
 
+def test_a_stopped_run_is_graded_and_labelled_stopped(mnist):
+    """Stop mid-run (the live display's button, or marimo's ■, both end up as a stop request):
+    the cells after training still grade the network, and every label says it was stopped."""
+
+    class StopAtBatch5(live.LiveTraining):
+        def on_batch_end(self, trainer, batch, loss):
+            if self.done == 4:
+                self.stop.request("Stop")
+            super().on_batch_end(trainer, batch, loss)
+
+    defs = with_replaced(APP, run_app(APP)[1], live=type(live)("stopping"))
+    defs["live"].LiveTraining = StopAtBatch5
+    outputs, names = run_app(APP, defs=defs | BUTTONS | SETTINGS[APP.stem])
+    text = output_text(outputs)
+    assert names["training"].stopped and names["training"].done == 5
+    assert "Stopped</strong> after 5 of " in text and "Trained" not in text
+    assert "(stopped after 5 of " in text and "confusion matrix" in text and "most confident mistakes" in text
+
+
 @pytest.mark.slow
 def test_the_default_run_reaches_95_percent(mnist):
     outputs, names = run_app(APP, defs={"train_button": Pressed()})
     assert names["settings"]["epochs"] == 2 and names["settings"]["hidden"] == 128
-    print(f"default run: {names['test_accuracy']:.2%} test accuracy after {names['train_seconds']:.1f} s")
+    print(f"default run: {names['test_accuracy']:.2%} test accuracy after {names['training'].seconds:.1f} s")
     assert names["test_accuracy"] >= 0.95

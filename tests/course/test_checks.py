@@ -38,3 +38,33 @@ def test_expect_raises():
     expect_raises(ValueError, int, "x")
     with pytest.raises(AssertionError, match="returned 3 instead of raising ValueError"):
         expect_raises(ValueError, int, "3")
+
+
+def test_marks_are_words_in_colour_not_emoji_alone():
+    from tinytorch.course.checks import FAILED_COLOUR, PASSED_COLOUR, mark, report
+
+    assert "passed" in mark(True) and PASSED_COLOUR in mark(True)
+    assert "failed" in mark(False) and FAILED_COLOUR in mark(False)
+    results = run_checks([Check("good", lambda f: None), Check("bad", lambda f: f(), hint="look")],
+                         lambda: 1 / 0)
+    text = report(results).text
+    assert "tt-passed" in text and "tt-failed" in text and "Hint:" in text
+    assert not any(ch in text for ch in "✅❌💡")
+
+
+def test_feedback_offers_the_notebook_where_code_cannot_be_edited(monkeypatch):
+    import marimo as mo
+
+    from tinytorch.course import checks
+    from tinytorch.course.exercises import tensor
+
+    exercise = next(v for v in vars(tensor).values() if isinstance(v, checks.Exercise))
+    both = checks.feedback(exercise, exercise.solution, app="01_tensor").text
+    # The site's embed style shows the link and hides the checks; elsewhere the link is hidden.
+    assert checks.EMBED_ONLY in both and checks.NOTEBOOK_ONLY in both
+    assert "../../notebooks/01_tensor/" in both and "display: none" in both
+    assert "checks passed" in both
+    monkeypatch.setattr(mo, "app_meta", lambda: type("Meta", (), {"mode": "run"})())
+    only_link = checks.feedback(exercise, exercise.solution, app="01_tensor").text
+    assert "Try this exercise in the notebook" in only_link
+    assert "checks passed" not in only_link and "display: none" not in only_link

@@ -107,6 +107,7 @@ def pytest_terminal_summary(terminalreporter):
 class BuiltSite:
     path: Path
     report: object  # wasm.site.Report
+    log: list[str]  # what the build printed
 
 
 def wheel_dirs() -> list[Path]:
@@ -162,8 +163,9 @@ def build_site(out: Path, apps_dir: Path, data: Path | None, datasets: tuple[str
         data_source=data,
         datasets=datasets,
     )
-    report = build(opts, log=lambda *a: None)
-    return BuiltSite(opts.out, report)
+    log: list[str] = []
+    report = build(opts, log=log.append)
+    return BuiltSite(opts.out, report, log)
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ def test_full_notebook_runs_offline_and_a_running_cell_can_be_stopped(site_url, 
         page = b.page()
         t0 = time.perf_counter()
         page.goto(site_url + "notebooks/01_tensor/")
-        browser.wait_for_output(page, run_all=True)
+        browser.wait_for_output(page)
         record_figure("fixture edit view", f"first output {time.perf_counter() - t0:.1f} s after "
                       f"navigation, chromium {b.memory()}")
         assert browser.output_line(page) == EXPECTED
@@ -81,7 +81,7 @@ def test_a_failing_cell_is_reported(site_url, view):
     the embed view (run mode: a traceback in the console) and the edit view (a marked cell)."""
     with browser.Browser([site_url]) as b:
         page = b.page()
-        browser.open_and_run(page, f"{site_url}{view}/broken/", edit=view == "notebooks")
+        browser.open_and_run(page, f"{site_url}{view}/broken/")
         errors = browser.cell_errors(page, b.console)
         assert any("BROKEN_FIXTURE fails on purpose" in e for e in errors), errors
 
@@ -97,4 +97,17 @@ def test_landing_page_remembers_progress(site_url):
         page.reload()
         assert page.locator('[data-key="module-01"] input[type=checkbox]').is_checked()
         assert "1 of 2 done" in page.locator('[data-progress="all"]').inner_text()
+        assert b.net.outside() == []
+
+
+def test_embed_page_copy_button_says_what_it_did(site_url):
+    with browser.Browser([site_url]) as b:
+        page = b.page()
+        page.goto(site_url + "embed.html")
+        page.locator("button[data-copy]").first.click()
+        status = page.locator("#snippet-0-status")
+        page.wait_for_function("() => document.getElementById('snippet-0-status').textContent !== ''")
+        # the clipboard, or (permission refused) the snippet selected for Ctrl+C
+        said = status.inner_text()
+        assert said in ("Copied to the clipboard.", "Selected: press Ctrl+C (Cmd+C on a Mac) to copy.")
         assert b.net.outside() == []

@@ -3,8 +3,8 @@
 import re
 from html.parser import HTMLParser
 
+from tinytorch.course.course_map import MILESTONES, MODULES
 from wasm.apps import discover
-from wasm.course import MILESTONES, MODULES
 from wasm.landing import PROGRESS_KEY, render_embed_page, render_index
 
 NOTEBOOK = "import marimo\n\napp = marimo.App({args})\n\n\n@app.cell\ndef _():\n    return\n"
@@ -73,6 +73,9 @@ def test_index_links_existing_apps_and_marks_the_rest_coming(tmp_path):
     for year in MILESTONES:
         assert f">{year}<" in page
     assert PROGRESS_KEY in page and "localStorage" in page
+    # where to start, what the two links mean, how long a first load takes
+    assert "Start with 01 Tensor" in page and "<b>view only</b> is the same notebook" in page
+    assert "about 20 s" in page
 
 
 def test_pages_load_nothing_from_elsewhere(tmp_path):
@@ -95,3 +98,6 @@ def test_embed_page_has_one_snippet_per_app(tmp_path):
     assert 'data-embed="embed/02_activations/"' in page
     assert '<"quoted">' not in page  # escaped
     assert "allow=&quot;cross-origin-isolated&quot;" in page
+    # the copy button says what happened, and a reader learns how to open at a section
+    assert page.count('role="status" aria-live="polite"') == 2 and "Copied to the clipboard." in page
+    assert "#see-it-a-training-playground" in page

@@ -5,7 +5,17 @@ from urllib.parse import quote
 
 import pytest
 
-from wasm.page import notebook_code, point_at_site, read_attributes, self_host_values, set_attributes
+from wasm.page import (
+    EMBED_STYLE,
+    configure,
+    decorate,
+    mount_config,
+    notebook_code,
+    point_at_site,
+    read_attributes,
+    self_host_values,
+    set_attributes,
+)
 
 # The shape marimo 0.25.2 writes (head of an html-wasm export).
 CODE = "# /// script\n# dependencies = []\n# ///\nimport marimo\n"
@@ -65,3 +75,29 @@ def test_pages_that_are_not_marimo_exports_are_rejected():
         set_attributes("<html></html>", {})
     with pytest.raises(ValueError, match="marimo-code"):
         notebook_code("<html></html>")
+
+
+MOUNTED = ('<html><head><title>t</title></head><body><div id="root"></div><script>'
+           'Object.defineProperty(window, "__MARIMO_MOUNT_CONFIG__", {value: Object.freeze({"mode": "edit", '
+           '"config": {"ai": {"enabled": true, "models": {}}, "runtime": {"auto_instantiate": false, '
+           '"on_cell_change": "autorun"}}, "configOverrides": {}})});</script></body></html>')
+
+
+def test_configure_runs_notebooks_on_open_and_hides_ai_keeping_the_rest():
+    config = mount_config(configure(MOUNTED))
+    assert config["runtime"] == {"auto_instantiate": True, "on_cell_change": "autorun"}
+    assert config["ai"] == {"enabled": False, "models": {}}
+    with pytest.raises(ValueError, match="no marimo mount config"):
+        configure("<html><head></head><body></body></html>")
+
+
+@pytest.mark.parametrize("view", ["edit", "embed"])
+def test_decorate_adds_the_course_loading_message_and_the_embed_style(view):
+    page = decorate(MOUNTED, view, "04 Losses", "the number that tells a model which way to move")
+    banner = page[page.index('<div id="tt-loading"'):page.index("</div>", page.index('id="tt-loading"'))]
+    assert "TinyTorch &middot; 04 Losses" in banner and "The number that tells" in banner
+    assert "about 20 seconds" in banner and 'href="../../"' in banner
+    assert ("Ctrl+Enter" in banner) == (view == "edit")
+    assert (EMBED_STYLE in page) == (view == "embed")
+    assert ('innerText.trim() === "SQL"' in page) == (view == "edit")  # the SQL cell button hidden
+    assert mount_config(page)["runtime"]["auto_instantiate"] is True

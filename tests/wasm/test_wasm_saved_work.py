@@ -81,7 +81,7 @@ def test_applying_twice_is_applying_once_and_the_version_follows_the_code():
 def test_pages_it_cannot_serve_are_refused_naming_the_problem():
     with pytest.raises(ValueError, match="marimo-code"):
         add_to_page("<html></html>", "x")
-    with pytest.raises(ValueError, match="MOUNT_CONFIG"):
+    with pytest.raises(ValueError, match="no marimo mount config"):
         add_to_page(exported().split("<body>")[0], "x")
     with pytest.raises(ValueError, match="autosave"):
         add_to_page(exported().replace('"autosave": "off", ', ""), "x")

@@ -10,7 +10,7 @@ import pytest
 
 from wasm import script_header
 from wasm.lockfile import verify_lock
-from wasm.page import notebook_code, read_attributes
+from wasm.page import EMBED_STYLE, mount_config, notebook_code, read_attributes
 from wasm.serve import serving
 from wasm.site import BUILD_MARKER, MARKER, Options, _per_app_notes, _swap, build
 
@@ -40,7 +40,23 @@ def test_one_shared_assets_folder(built_site):
     for rel in PAGES:
         page = (site / rel).read_text()
         assert 'src="../../assets/index-' in page and not re.search(r"""["']\./assets/""", page)
-        assert sorted(p.name for p in (site / rel).parent.iterdir()) == ["index.html"]
+        assert sorted(p.name for p in (site / rel).parent.iterdir()) == ["favicon.ico", "index.html"]
+
+
+def test_the_build_shows_each_exported_page_with_the_time_left(built_site):
+    progress = [line for line in built_site.log if line.startswith("exported ") and "left)" in line]
+    assert len(progress) == 4  # two apps, two views
+    assert re.fullmatch(r"exported 1/4: (notebooks|embed)/\w+ \(\d+ s, about \d+ s left\)", progress[0])
+    assert progress[-1].startswith("exported 4/4:") and "about 0 s left" in progress[-1]
+
+
+def test_pages_carry_the_course_loading_message_and_settings(built_site):
+    for rel in PAGES:
+        page = (built_site.path / rel).read_text()
+        assert '<div id="tt-loading"' in page and "Starting Python in your browser" in page
+        assert mount_config(page)["runtime"]["auto_instantiate"] is True
+        assert mount_config(page)["ai"]["enabled"] is False
+        assert (EMBED_STYLE in page) == rel.startswith("embed/")
 
 
 def test_pages_load_pyodide_and_packages_from_the_site(built_site):

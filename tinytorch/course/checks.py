@@ -104,6 +104,16 @@ def expect_raises(error: type[Exception], fn: Callable, *args, what: str = "the 
     raise AssertionError(f"{what} returned {result!r} instead of raising {error.__name__}")
 
 
+PASSED_COLOUR, FAILED_COLOUR = "#15803d", "#b91c1c"
+
+
+def mark(passed: bool) -> str:
+    """A check's result in a word and a colour. Why words: headless and some desktop browsers
+    have no emoji font, and every emoji mark then renders as the same empty box."""
+    word, colour = ("passed", PASSED_COLOUR) if passed else ("failed", FAILED_COLOUR)
+    return f"<span class='tt-{word}' style='color: {colour}; font-weight: 700'>{word}</span>"
+
+
 def report(results: list[CheckResult]):
     """The results as a marimo callout: green when all pass, with every failure's hint."""
     import marimo as mo
@@ -111,10 +121,10 @@ def report(results: list[CheckResult]):
     lines = []
     for r in results:
         if r.passed:
-            lines.append(f"- ✅ **{r.name}**")
+            lines.append(f"- {mark(True)} **{r.name}**")
         else:
-            hint = f"<br>💡 {r.hint}" if r.hint else ""
-            lines.append(f"- ❌ **{r.name}**: {r.message}{hint}")
+            hint = f"<br>*Hint:* {r.hint}" if r.hint else ""
+            lines.append(f"- {mark(False)} **{r.name}**: {r.message}{hint}")
     passed = sum(r.passed for r in results)
     title = f"**{passed} / {len(results)} checks passed**"
     kind = "success" if passed == len(results) else ("warn" if passed else "danger")
@@ -128,8 +138,29 @@ def solution(exercise: Exercise, label: str = "Reveal the solution"):
     return mo.accordion({label: mo.md(f"```python\n{exercise.solution_code().strip()}\n```")})
 
 
-def feedback(exercise: Exercise, candidate: Callable):
-    """What an app's check cell shows: every check's result, then the folded solution."""
+# The embed view (code hidden, for textbooks) cannot edit code, so checks that can only fail
+# there are replaced by a link to the notebook. The site's embed pages carry a style that shows
+# EMBED_ONLY and hides NOTEBOOK_ONLY (`wasm.page.EMBED_STYLE`); elsewhere EMBED_ONLY stays hidden.
+EMBED_ONLY, NOTEBOOK_ONLY = "tt-embed-only", "tt-notebook-only"
+
+
+def try_in_notebook(app: str):
+    """The embed view's stand-in for an exercise: a link to the same app's notebook view."""
     import marimo as mo
 
-    return mo.vstack([report(exercise.run(candidate)), solution(exercise)])
+    return mo.Html(f"<p class='{EMBED_ONLY}' style='display: none'><a href='../../notebooks/{app}/' "
+                   "target='_blank' rel='noopener'>Try this exercise in the notebook</a>: "
+                   "write the code there and its checks tell you what is right.</p>")
+
+
+def feedback(exercise: Exercise, candidate: Callable, app: str | None = None):
+    """What an app's check cell shows: every check's result, then the folded solution; for
+    `app` (its file stem), the embed view shows a link to the notebook instead."""
+    import marimo as mo
+
+    checked = mo.vstack([report(exercise.run(candidate)), solution(exercise)])
+    if app is None:
+        return checked
+    if mo.app_meta().mode == "run":  # `marimo run`: code hidden, nothing to edit
+        return mo.Html(try_in_notebook(app).text.replace("style='display: none'", ""))
+    return mo.vstack([try_in_notebook(app), mo.Html(f"<div class='{NOTEBOOK_ONLY}'>{checked.text}</div>")])

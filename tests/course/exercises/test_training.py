@@ -1,14 +1,17 @@
 """Module 07's exercises: the reference solutions pass every check, typical wrong answers fail at
-least one, and the app's check cells report both outcomes. Also: the playground's training stops
-cleanly when interrupted (marimo's stop button raises KeyboardInterrupt in the cell)."""
+least one, and the app's check cells report both outcomes. Also: a stopped playground run still
+ends in a verdict, marked as stopped."""
+
+import types
 
 import numpy as np
 
-from tests.apps.harness import APPS, Pressed, output_text, run_app
+from tests.apps.harness import APPS, Pressed, output_text, run_app, with_replaced
 from tests.course.exercises.exercise_cases import (
     assert_app_reports_the_learners_result,
     assert_solution_passes_and_wrong_answers_fail,
 )
+from tinytorch.course import live
 from tinytorch.course.exercises import training
 
 APP = "07_training"
@@ -67,16 +70,19 @@ def test_app_reports_the_learners_result():
     assert_app_reports_the_learners_result(CASES, APP)
 
 
-def test_training_stops_cleanly_when_interrupted():
-    defs = run_app(APPS / f"{APP}.py")[1]
+def test_a_stopped_run_still_ends_in_a_verdict_marked_stopped():
+    """The learner presses Stop (the live display's button, or marimo's ■) mid-run: training
+    ends after that batch and the cell still grades the model, saying it was stopped."""
 
-    class StopAtEpoch3(defs["LivePlayground"]):
-        def on_epoch_end(self, trainer, epoch, logs):
-            if epoch == 2:
-                raise KeyboardInterrupt  # what marimo's stop button does to a running cell
+    class StopAtBatch7(live.LiveTraining):
+        def on_batch_end(self, trainer, batch, loss):
+            if self.done == 6:
+                self.stop.request("Stop")
+            super().on_batch_end(trainer, batch, loss)
 
-    helpers = {name: defs[name] for name in ("ACTIVATIONS", "make_model", "playground")}
-    outputs, _ = run_app(APPS / f"{APP}.py", defs={"train_button": Pressed(), "LivePlayground": StopAtEpoch3}
-                         | helpers)
+    path = APPS / f"{APP}.py"
+    stopping = types.SimpleNamespace(LiveTraining=StopAtBatch7)
+    defs = with_replaced(path, run_app(path)[1], live=stopping)
+    outputs, _ = run_app(path, defs={"train_button": Pressed(), **defs})
     text = output_text(outputs)
-    assert "Stopped</strong> after epoch 3 of 100" in text and "validation accuracy" in text
+    assert "Stopped</strong> after 7 of " in text and "validation accuracy" in text
