@@ -10,6 +10,12 @@ ratio against its target.
   compress  module 16: magnitude pruning of the 1986 MLP to 90% with fine-tuning, pruned +
             INT8 + CSR file size, sparse vs dense matmul across sparsities, structured
             pruning, distillation against training from scratch, low-rank curve.
+  accel     module 18: every pair of bench/bench_acceleration.py (loops vs vectorised matmul
+            and conv2d against their 10x targets, direct conv vs im2col, tiling, `@` vs einsum,
+            float64 vs float32, fused vs unfused, buffer reuse, batch size vs throughput).
+
+Module 14's figures (roofline, Adam's memory, latency percentiles) come from
+bench/bench_profiling.py, and the browser's `@` vs einsum from bench/bench_pyodide.py.
 
 The trained models come from the recipes: pass --mlp-checkpoint / --lenet-checkpoint files
 written by `python -m milestones.mlp_1986 --save PATH` and
@@ -45,7 +51,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy loads OpenBLA
 import numpy as np  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path[:0] = [str(REPO), str(REPO / "bench")]  # tinytorch, and the benchmarks beside this one
 
 import tinytorch  # noqa: E402
 import tinytorch.nn as nn  # noqa: E402
@@ -457,7 +463,19 @@ def bench_low_rank(args, teacher, base: float, test) -> None:
               f"{accuracy(factored, test):.4f}  (original {base:.4f})")
 
 
-SECTIONS = ("kv", "quant", "compress")
+SECTIONS = ("kv", "quant", "compress", "accel")
+
+
+def bench_acceleration(args) -> None:
+    """Module 18 through bench/bench_acceleration.py's own run; its two targets join this run's."""
+    import bench_acceleration
+
+    print("\n== Acceleration (module 18)")
+    figures = bench_acceleration.run(budget=0.3 if args.quick else 2.0)
+    for label in ("matmul 64x64x64: loops / a @ b",
+                  "conv2d 2x3x16x16, 8 filters 3x3, pad 1: loops / im2col"):
+        ratio = figures[label]
+        TARGETS.append(f"{label}: {ratio:.4g} (target >= 10: {'met' if ratio >= 10 else 'NOT met'})")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -483,7 +501,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.pyodide:
         forwarded = [a for a in (sys.argv[1:] if argv is None else argv) if a != "--pyodide"]
-        from pyodide_runner import run_script_in_pyodide  # bench/, beside this script
+        from pyodide_runner import run_script_in_pyodide
 
         raise SystemExit(run_script_in_pyodide("bench/bench_optimization.py", forwarded))
     if sys.platform == "emscripten":
@@ -511,6 +529,8 @@ def main(argv: list[str] | None = None) -> None:
                 bench_quantization(args, data, models, Path(workdir))
             if "compress" in args.only:
                 bench_compression(args, data, models, Path(workdir))
+    if "accel" in args.only:
+        bench_acceleration(args)
     print("\n== Targets (issue 11), from this run:")
     for line in TARGETS:
         print("  " + line)

@@ -36,6 +36,7 @@ def test_quick_run_measures_every_target(capsys, monkeypatch):
     summary = text.split("== Targets (issue 11), from this run:")[1]
     for what in ("mlp INT8 accuracy drop", "mlp INT8 file / float32 file", "lenet INT8 accuracy drop",
                  "lenet INT8 file / float32 file", "MLP 90% sparsity (global)",
-                 "MLP pruned+INT8+CSR file / float32 file"):
+                 "MLP pruned+INT8+CSR file / float32 file", "matmul 64x64x64: loops / a @ b",
+                 "conv2d 2x3x16x16, 8 filters 3x3, pad 1: loops / im2col"):
         assert re.search(re.escape(what) + r".*: -?[0-9.e-]+ \(target [<>]= [0-9.]+: (met|NOT met)\)",
                          summary), what
