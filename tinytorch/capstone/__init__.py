@@ -1,0 +1,16 @@
+"""Module 20, Capstone: the Torch Olympics. `import tinytorch.capstone`.
+
+Learners optimise their own models and submit them to events; the harness measures every
+submission itself, in a fresh process, on held-out data it never hands over with the labels.
+
+    EVENTS, get_event(name)          the events: task, held-out set, metric, qualification (events)
+    evaluate(folder, event)          one submission's result: figures with intervals, sha256s (harness)
+    save_result, load_results        result JSON, checked against RESULT_SCHEMA
+"""
+
+from tinytorch.capstone.events import EVENTS, Event, Task, get_event
+from tinytorch.capstone.harness import RESULT_SCHEMA, evaluate, load_results, save_result, validate_result
+from tinytorch.capstone.rules import SubmissionProblem
+
+__all__ = ["EVENTS", "RESULT_SCHEMA", "Event", "SubmissionProblem", "Task", "evaluate", "get_event",
+           "load_results", "save_result", "validate_result"]
