@@ -208,6 +208,8 @@ class Guard:
         real = os.path.realpath(os.fsdecode(path))
         if writing:
             self.violate("file_access", f"writing {real}; submissions do not write files")
+        if _within(real, (self.folder,)):
+            return  # even when the folder sits inside a cache the rest of which is off limits
         if _within(real, self.forbidden_roots) or not _within(real, self.read_roots):
             self.violate("file_access", f"reading {real}, outside the submission folder")
 
