@@ -8,7 +8,7 @@ its own process, and prints the report: each event's figures with their 95% inte
 each reference's ratio to its baseline, and the all-around score (geometric mean of ratios).
 
     python -m milestones.olympics_2018                       # the recorded run (docs/capstone.md)
-    python -m milestones.olympics_2018 --limit 2000 --queries 50   # a quick look (nothing qualifies)
+    python -m milestones.olympics_2018 --limit 2000 --queries 50   # a quick look (MNIST: none qualifies)
 
 Results (JSON, one per submission and event) and the leaderboard (Markdown and HTML) are
 written to --out. Data comes through `tinytorch.datasets` (set TINYTORCH_DATA to a local mirror).

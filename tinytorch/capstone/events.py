@@ -9,9 +9,12 @@ names them, so no submission can bring its own number.
 |---|---|---|---|
 | latency | MNIST digits | p90 single-image latency (lower) | accuracy >= 97% |
 | lightweight | MNIST digits | bytes on disk of the submission (lower) | accuracy >= 97% |
+| vision | CIFAR-10 | accuracy (higher) | p90 latency <= 5 ms, accuracy >= 30% |
 
-Inputs are float32 images in [0, 1], NCHW (MNIST: (N, 1, 28, 28)); a model normalises them
-itself, so its preprocessing is part of what is measured.
+Inputs are float32 images in [0, 1], NCHW (MNIST: (N, 1, 28, 28), CIFAR-10: (N, 3, 32, 32));
+a model normalises them itself, so its preprocessing is part of what is measured. Vision's
+30% floor only keeps out models that learned nothing (chance is 10%); its budget is the
+constraint, and accuracy the race.
 """
 
 from __future__ import annotations
@@ -27,14 +30,14 @@ class Task:
     the harness sees."""
 
     name: str
-    dataset: str  # "mnist"
+    dataset: str  # "mnist" or "cifar10"
     classes: int
 
     def load(self) -> tuple[np.ndarray, np.ndarray]:
         """(inputs float32 NCHW in [0, 1], labels int64) of the held-out split."""
-        from tinytorch.datasets import load_mnist
+        from tinytorch.datasets import load_cifar10, load_mnist
 
-        loaders = {"mnist": load_mnist}
+        loaders = {"mnist": load_mnist, "cifar10": load_cifar10}
         images, labels = loaders[self.dataset]("test")
         images = np.asarray(images, dtype=np.float32) / np.float32(255)
         if images.ndim == 3:
@@ -49,7 +52,7 @@ class Task:
 class Event:
     """One event of the Olympics.
 
-    `metric` is the figure the event ranks by ("p90_latency_s" or "size_bytes"), `better`
+    `metric` is the figure the event ranks by ("p90_latency_s", "size_bytes", "accuracy"), `better`
     says which direction wins; `min_accuracy` is the accuracy to qualify and
     `max_p90_latency_s` an optional latency budget. `queries` single-image queries are timed;
     `time_limit_s` bounds the whole evaluation of one submission (loading, every held-out
@@ -75,10 +78,12 @@ class Event:
 
 
 MNIST = Task("MNIST digits", "mnist", 10)
+CIFAR10 = Task("CIFAR-10", "cifar10", 10)
 
 EVENTS = {
     "latency": Event("latency", "Latency sprint", MNIST, "p90_latency_s", "lower", 0.97),
     "lightweight": Event("lightweight", "Lightweight", MNIST, "size_bytes", "lower", 0.97),
+    "vision": Event("vision", "Vision", CIFAR10, "accuracy", "higher", 0.30, max_p90_latency_s=0.005),
 }
 
 
@@ -88,4 +93,4 @@ def get_event(name: str) -> Event:
     return EVENTS[name]
 
 
-__all__ = ["EVENTS", "MNIST", "Event", "Task", "get_event"]
+__all__ = ["CIFAR10", "EVENTS", "MNIST", "Event", "Task", "get_event"]

@@ -29,6 +29,8 @@ BASELINE_TEAM = "baseline"
 def _format(metric: str, value: float) -> str:
     if metric.endswith("_s"):
         return f"{value * 1e3:.3g} ms"
+    if metric == "accuracy":
+        return f"{value:.2%}"
     if metric == "size_bytes":
         return f"{value / 1024:.1f} KB" if value < 1024 ** 2 else f"{value / 1024 ** 2:.2f} MB"
     return f"{value:.4g}"

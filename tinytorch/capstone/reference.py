@@ -15,6 +15,8 @@ for the full one. `TINYTORCH_CAPSTONE_CACHE` moves the cache (default ~/.cache/t
 | mnist_mlp_baseline | latency, lightweight | 784-256-128-10 MLP, float32, tinytorch Modules |
 | mnist_mlp_fast | latency | 784-128-10, served by one fused float32 NumPy forward |
 | mnist_mlp_int8 | lightweight | 784-96-10, blank input pixels pruned, int8 per row, compressed .npz |
+| cifar_mlp_baseline | vision | 3072-256-10 MLP, float32 |
+| cifar_cnn_small | vision | two conv3x3-ReLU-maxpool stages (16, 32 maps) and one Linear |
 """
 
 from __future__ import annotations
@@ -37,8 +39,9 @@ from tinytorch.core.transforms import ToFloat
 
 REFERENCES_DIR = Path(__file__).parent / "references"
 TRAIN_FILE = "train.py"
-BASELINES = {"latency": "mnist_mlp_baseline", "lightweight": "mnist_mlp_baseline"}
-OPTIMIZED = {"latency": "mnist_mlp_fast", "lightweight": "mnist_mlp_int8"}
+BASELINES = {"latency": "mnist_mlp_baseline", "lightweight": "mnist_mlp_baseline",
+             "vision": "cifar_mlp_baseline"}
+OPTIMIZED = {"latency": "mnist_mlp_fast", "lightweight": "mnist_mlp_int8", "vision": "cifar_cnn_small"}
 
 
 def references() -> list[str]:
@@ -84,6 +87,14 @@ def mnist_training_set(limit: int | None = None) -> tuple[np.ndarray, np.ndarray
     return images[:limit], labels[:limit]
 
 
+def cifar10_training_set(limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """CIFAR-10's 50,000 training images (never the held-out test set), uint8 (N, 3, 32, 32)."""
+    from tinytorch.datasets import load_cifar10
+
+    images, labels = load_cifar10("train")
+    return images[:limit], labels[:limit]
+
+
 def train_classifier(model, images, labels, *, epochs: int, lr: float = 1e-3, batch_size: int = 128,
                      seed: int = 0):
     """Adam with cosine decay on images scaled to [0, 1] (as the harness serves them); seeded
@@ -95,4 +106,5 @@ def train_classifier(model, images, labels, *, epochs: int, lr: float = 1e-3, ba
     return model
 
 
-__all__ = ["BASELINES", "OPTIMIZED", "materialize", "mnist_training_set", "references", "train_classifier"]
+__all__ = ["BASELINES", "OPTIMIZED", "cifar10_training_set", "materialize", "mnist_training_set",
+           "references", "train_classifier"]
