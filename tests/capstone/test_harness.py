@@ -66,6 +66,7 @@ def test_a_valid_submission_is_measured_and_hashed(tmp_path, mnist_test):
         assert result["files"][name] == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
     assert figures["size_bytes"]["value"] == sum(f["bytes"] for f in result["files"].values())
     assert result["team"] == "testers" and result["score"]["metric"] == "p90_latency_s"
+    assert result["system"]["blas_threads"] == "1"  # the runner's own system, one BLAS thread
     assert not list(folder.rglob("__pycache__")), "the harness leaves the submission folder as it was"
 
 

@@ -43,6 +43,11 @@ from tinytorch.capstone.events import Event, get_event
 from tinytorch.capstone.rules import SOURCE_FILE, SubmissionProblem, check_source, check_weights, load_weights
 
 SCHEMA_ID = "tinytorch.capstone.result/1"
+# Every submission runs with one BLAS thread: on a shared machine a multi-threaded BLAS spins
+# waiting for busy cores on products as small as one image's, and a CIFAR CNN's median went
+# from 0.48 ms (one thread) to 28 ms (two). One thread makes results comparable across loads
+# and is what the browser has anyway.
+BLAS_THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 STATUSES = ("scored", "not_qualified", "failed")
 _FIGURE = {"type": "object", "required": ["value"], "additionalProperties": {"type": ["number", "null"]}}
 RESULT_SCHEMA = {
@@ -120,7 +125,7 @@ def _run(folder: Path, event: Event, queries: int, time_limit_s: float,
          python: str) -> tuple[dict, np.ndarray]:
     """Run the submission in a fresh process; its report and outputs, or a SubmissionProblem."""
     package_root = str(Path(__file__).resolve().parents[2])
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1",
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **BLAS_THREADS,
            "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
     with tempfile.TemporaryDirectory(prefix="capstone-") as out:
         try:

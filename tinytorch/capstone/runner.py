@@ -100,7 +100,7 @@ def main(argv: list[str]) -> int:
     folder, event_name, out_dir, queries = Path(argv[0]), argv[1], Path(argv[2]), int(argv[3])
     report_file, outputs_file = open(out_dir / "report.json", "w"), open(out_dir / "outputs.npy", "wb")
     inputs = get_event(event_name).task.load_inputs()
-    report = {"system": system_info()}
+    report = {"system": {**system_info(), "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default")}}
     guard = Guard(folder, forbidden_roots=(os.environ.get("TINYTORCH_DATA", ""),
                                            os.environ.get("TINYTORCH_CACHE", "")))
     guard.install()
