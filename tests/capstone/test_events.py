@@ -12,7 +12,7 @@ def test_each_event_ranks_by_a_figure_the_harness_measures():
     for event in EVENTS.values():
         assert event.metric in measured and event.better in ("lower", "higher")
         assert 0.1 < event.min_accuracy < 1 and event.queries >= 10
-    assert get_event("vision").max_p90_latency_s == 0.005
+    assert get_event("vision").max_p90_latency_s == 0.010
     with pytest.raises(ValueError, match="no event 'sprint'; the events are latency"):
         get_event("sprint")
 

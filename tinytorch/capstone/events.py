@@ -9,12 +9,13 @@ names them, so no submission can bring its own number.
 |---|---|---|---|
 | latency | MNIST digits | p90 single-image latency (lower) | accuracy >= 97% |
 | lightweight | MNIST digits | bytes on disk of the submission (lower) | accuracy >= 97% |
-| vision | CIFAR-10 | accuracy (higher) | p90 latency <= 5 ms, accuracy >= 30% |
+| vision | CIFAR-10 | accuracy (higher) | p90 latency <= 10 ms, accuracy >= 30% |
 
 Inputs are float32 images in [0, 1], NCHW (MNIST: (N, 1, 28, 28), CIFAR-10: (N, 3, 32, 32));
 a model normalises them itself, so its preprocessing is part of what is measured. Vision's
 30% floor only keeps out models that learned nothing (chance is 10%); its budget is the
-constraint, and accuracy the race.
+constraint, and accuracy the race: 10 ms at the 90th percentile, 100 images a second one at a
+time, which a small CNN meets (median 0.5 ms) with room for a loaded machine's long tail.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ CIFAR10 = Task("CIFAR-10", "cifar10", 10)
 EVENTS = {
     "latency": Event("latency", "Latency sprint", MNIST, "p90_latency_s", "lower", 0.97),
     "lightweight": Event("lightweight", "Lightweight", MNIST, "size_bytes", "lower", 0.97),
-    "vision": Event("vision", "Vision", CIFAR10, "accuracy", "higher", 0.30, max_p90_latency_s=0.005),
+    "vision": Event("vision", "Vision", CIFAR10, "accuracy", "higher", 0.30, max_p90_latency_s=0.010),
 }
 
 

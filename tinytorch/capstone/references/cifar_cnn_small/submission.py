@@ -3,7 +3,7 @@ Linear), tinytorch Modules, float32.
 
 Convolutions share weights across positions, so 16 + 32 feature maps see edges and textures
 anywhere in the image with 5,000 conv weights; it is a few hundred microseconds per image,
-well inside the event's 5 ms budget (measured by the harness)."""
+well inside the event's 10 ms budget (measured by the harness)."""
 
 import tinytorch.nn as nn
 from tinytorch.core import spatial
