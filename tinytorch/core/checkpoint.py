@@ -25,14 +25,15 @@ from tinytorch.core.random import default_generator, get_rng_state, set_rng_stat
 from tinytorch.core.tensor import Tensor
 
 
-def _write_npz(path, arrays: dict) -> Path:
-    """Write `arrays` to exactly `path` (np.savez would add .npz to a name), atomically."""
+def _write_npz(path, arrays: dict, compressed: bool = False) -> Path:
+    """Write `arrays` to exactly `path` (np.savez would add .npz to a name), atomically;
+    `compressed` deflates them (small on disk when they hold many zeros or few distinct values)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
+            (np.savez_compressed if compressed else np.savez)(f, **arrays)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)

@@ -1,0 +1,132 @@
+"""Where the latency sprint's time goes: single-image latency of the MLP shapes the references
+considered, as tinytorch Modules and as one fused float32 NumPy forward, measured interleaved
+(so the shared machine's drifting load hits every system alike), with PyTorch on CPU for scale.
+
+    python bench/bench_capstone.py              # latency
+    python bench/bench_capstone.py --accuracy   # and the widths' accuracy (a few minutes of training)
+
+Prints each system's median and p90 per image and its ratio to the baseline (784-256-128-10
+Modules) with a 95% interval and a significance verdict (`tinytorch.bench.compare`). Latency
+does not depend on the weights' values, so the weights are the seeded initial ones. With
+`--accuracy`, the other side of the choice: each one-hidden-layer width trained with the
+references' recipe on 50,000 training digits and scored on the last 10,000 training digits
+(never the test set, which only the harness uses), as float32 and as the lightweight
+reference's pruned int8 (its own `quantize_rows` and pixel rule).
+"""
+
+import argparse
+import importlib.util
+
+import numpy as np
+
+import tinytorch
+import tinytorch.nn as nn
+from tinytorch.bench import compare, measure_interleaved
+from tinytorch.capstone.reference import REFERENCES_DIR, mnist_training_set, train_classifier
+from tinytorch.core.autograd import no_grad
+from tinytorch.core.tensor import Tensor
+
+SHAPES = {"784-256-128-10": (256, 128), "784-128-10": (128,), "784-96-10": (96,), "784-64-10": (64,)}
+
+
+def mlp(hidden) -> nn.Sequential:
+    layers, width = [nn.Flatten()], 784
+    for h in hidden:
+        layers += [nn.Linear(width, h), nn.ReLU()]
+        width = h
+    return nn.Sequential(*layers, nn.Linear(width, 10)).eval()
+
+
+def reference_file(reference: str, name: str):
+    spec = importlib.util.spec_from_file_location(f"{reference}_{name}", REFERENCES_DIR / reference / name)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def fused(model: nn.Sequential):
+    """The latency reference's fused forward (its own build_model) on `model`'s weights; only
+    one-hidden-layer shapes, as the reference."""
+    return reference_file("mnist_mlp_fast", "submission.py").build_model(model.state_dict())
+
+
+def held_out_accuracy(widths=((64, 10), (96, 8), (128, 5))) -> None:
+    int8 = reference_file("mnist_mlp_int8", "train.py")
+    images, labels = mnist_training_set()
+    train_x, train_y, held_x, held_y = images[:50_000], labels[:50_000], images[50_000:], labels[50_000:]
+    held = held_x.reshape(len(held_x), -1).astype(np.float32) / 255
+    ink = (train_x.reshape(len(train_x), -1) > 0).mean(axis=0)
+    pixels = np.flatnonzero(ink >= int8.MIN_INK_SHARE)
+    for hidden, epochs in widths:
+        tinytorch.manual_seed(0)
+        model = mlp((hidden,)).train()
+        train_classifier(model, train_x, train_y, epochs=epochs, lr=2e-3)
+        state = model.eval().state_dict()
+        q1, s1 = int8.quantize_rows(state["1.weight"][:, pixels])
+        q2, s2 = int8.quantize_rows(state["3.weight"])
+        first = np.zeros_like(state["1.weight"])
+        first[:, pixels] = q1 * s1[:, None]
+        scores = np.maximum(held @ first.T + state["1.bias"], 0) @ (q2 * s2[:, None]).T + state["3.bias"]
+        print(f"784-{hidden}-10, {epochs} epochs: held-out accuracy float32 "
+              f"{(module_call(model)(held).argmax(1) == held_y).mean():.2%}, pruned int8 "
+              f"{(scores.argmax(1) == held_y).mean():.2%} ({len(pixels)} of 784 pixels kept)", flush=True)
+
+
+def module_call(model):
+    """The harness's way to serve a Module: eval mode, no graph, NumPy in and out."""
+    def run(x):
+        with no_grad():
+            return model(Tensor(x)).data
+    return run
+
+
+def torch_call(hidden):
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    layers, width = [torch.nn.Flatten()], 784
+    for h in hidden:
+        layers += [torch.nn.Linear(width, h), torch.nn.ReLU()]
+        width = h
+    model = torch.nn.Sequential(*layers, torch.nn.Linear(width, 10)).eval()
+
+    def run(x):
+        with torch.inference_mode():
+            return model(torch.from_numpy(x)).numpy()
+    return run
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accuracy", action="store_true", help="also train each width (minutes)")
+    args = parser.parse_args()
+    tinytorch.manual_seed(0)
+    x = np.random.default_rng(0).random((1, 1, 28, 28), dtype=np.float32)
+    forwards = {}
+    for name, hidden in SHAPES.items():
+        model = mlp(hidden)
+        forwards[f"{name} modules"] = module_call(model)
+        if len(hidden) == 1:
+            forwards[f"{name} fused numpy"] = fused(model)
+    for name in ("784-256-128-10", "784-128-10"):
+        run = torch_call(SHAPES[name])
+        if run is not None:
+            forwards[f"{name} pytorch"] = run
+    systems = {name: (lambda forward=forward: forward(x)) for name, forward in forwards.items()}
+    measured = measure_interleaved(systems, time_budget=20.0, max_repeats=20_000)
+    baseline = measured["784-256-128-10 modules"]
+    print(f"{'system':34s} {'median':>10s} {'p90':>10s}  ratio to baseline (time; < 1 is faster)")
+    for name, m in measured.items():
+        c = compare(m, baseline)
+        print(f"{name:34s} {m.median * 1e6:8.2f} us {m.percentiles['p90'] * 1e6:8.2f} us  "
+              f"{c.ratio:.3f}x [{c.ci[0]:.3f}, {c.ci[1]:.3f}]"
+              f"{'' if c.significant or m is baseline else ' (not significant)'}")
+    print(f"{measured['784-256-128-10 modules'].repeats} rounds, stopped by {baseline.stopped_by}")
+    if args.accuracy:
+        held_out_accuracy()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Rankings, the all-around geometric mean and both renderings, on results whose figures are
+known, so every ratio can be checked by hand."""
+
+import math
+
+import pytest
+
+from tinytorch.capstone.harness import validate_result
+from tinytorch.capstone.leaderboard import (
+    all_around,
+    event_ratio,
+    html_page,
+    markdown,
+    ranked,
+    write_leaderboard,
+)
+
+
+def result(event, team, value, status="scored", submission=None, accuracy=0.98):
+    metric = {"latency": "p90_latency_s", "lightweight": "size_bytes"}[event]
+    figures = {"accuracy": {"value": accuracy, "ci_low": accuracy - 0.003, "ci_high": accuracy + 0.003,
+                            "samples": 10000},
+               "p90_latency_s": {"value": value if metric == "p90_latency_s" else 1e-4,
+                                 "ci_low": (value if metric == "p90_latency_s" else 1e-4) * 0.9,
+                                 "ci_high": (value if metric == "p90_latency_s" else 1e-4) * 1.1},
+               "size_bytes": {"value": value if metric == "size_bytes" else 1000}}
+    problem = None if status == "scored" else {"kind": "accuracy_too_low", "message": "accuracy 50.00% ..."}
+    r = {"schema": "tinytorch.capstone.result/1", "event": event,
+         "submission": submission or f"{team}-{event}",
+         "team": team, "created": "2026-11-30T08:00:00Z", "status": status, "problem": problem,
+         "figures": figures, "score": {"metric": metric, "value": value, "better": "lower"},
+         "system": {"platform": "native", "machine": "x86_64", "cores": 2, "numpy": "2.3",
+                    "blas": "openblas"},
+         "files": {"submission.py": {"sha256": "a" * 64, "bytes": 100},
+                   "weights.npz": {"sha256": f"{team:b<64}", "bytes": 900}}}
+    validate_result(r)
+    return r
+
+
+RESULTS = [result("latency", "baseline", 4e-5), result("latency", "fast", 1e-5),
+           result("lightweight", "baseline", 900_000), result("lightweight", "fast", 450_000),
+           result("latency", "slowpoke", 8e-5),
+           result("latency", "sloppy", 1e-6, status="not_qualified")]
+
+
+def test_events_rank_scored_results_best_first():
+    assert [r["team"] for r in ranked(RESULTS, "latency")] == ["fast", "baseline", "slowpoke"]
+
+
+def test_ratio_to_baseline_with_a_conservative_interval():
+    ratio, low, high = event_ratio("latency", RESULTS[1], RESULTS[0])
+    assert ratio == pytest.approx(4.0)
+    assert low == pytest.approx(4e-5 * 0.9 / 1.1e-5) and high == pytest.approx(4e-5 * 1.1 / 0.9e-5)
+    assert event_ratio("lightweight", RESULTS[3], RESULTS[2]) == (2.0, 2.0, 2.0)  # sizes are exact
+
+
+def test_all_around_is_the_geometric_mean_and_needs_every_event():
+    rows = {row["team"]: row for row in all_around(RESULTS)}
+    assert rows["fast"]["score"] == pytest.approx(math.sqrt(4.0 * 2.0))
+    assert rows["baseline"]["score"] == pytest.approx(1.0)
+    assert rows["slowpoke"]["score"] is None and len(rows["slowpoke"]["ratios"]) == 1
+    assert rows["sloppy"]["score"] is None and rows["sloppy"]["ratios"] == {}  # not qualified: no ratio
+    assert [row["team"] for row in all_around(RESULTS)][:2] == ["fast", "baseline"]
+
+
+def test_markdown_and_html_show_rankings_problems_and_the_score(tmp_path):
+    text = markdown(RESULTS)
+    assert "| 1 | fast | fast-latency | 0.01 ms [0.009 ms, 0.011 ms] |" in text
+    assert "not qualified | accuracy_too_low: accuracy 50.00% ..." in text
+    assert "| 1 | fast | 2.83x [" in text and "not ranked: 1 of 2 events scored" in text
+    page = html_page(RESULTS + [result("latency", "<script>", 2e-5)])
+    assert "&lt;script&gt;" in page and "<script>" not in page
+    md, html = write_leaderboard(RESULTS, tmp_path / "board")
+    assert md.read_text() == text and html.read_text().startswith("<!doctype html>")

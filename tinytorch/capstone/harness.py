@@ -1,0 +1,242 @@
+"""The harness: evaluate one submission folder in one event, and never trust a reported number.
+
+    result = evaluate("submissions/my_mlp", "latency")
+    save_result(result, "results/latency-my_mlp.json")
+
+A submission is a folder with `submission.py` (defines `build_model(weights)`, which returns a
+tinytorch Module or a callable on NumPy batches, and optionally `TEAM = "name"`) and
+`weights.npz` (the arrays `build_model` receives). The harness
+
+1. hashes every file (sha256) and adds their sizes: the size on disk is the lightweight figure;
+2. checks the rules it can check without running anything (`rules.check_source`,
+   `rules.check_weights`);
+3. runs the submission in a fresh process (`tinytorch.capstone.runner`) with a time limit;
+   that process sees the held-out inputs, never the labels;
+4. computes the accuracy from the answers with `tinytorch.bench.accuracy`, the latency
+   percentiles and intervals from the single-stream timings (`tinytorch.bench.Measurement`),
+   and decides whether the submission qualifies.
+
+A bad submission gets a result whose `problem` names what went wrong (`syntax_error`,
+`forbidden_import`, `network`, `timeout`, `wrong_output_shape`, `missing_weights`, ...); the
+harness itself does not raise on a submission's fault.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from tinytorch.bench import Measurement, accuracy, system_info
+from tinytorch.bench.results import _check
+from tinytorch.capstone.events import Event, get_event
+from tinytorch.capstone.rules import SOURCE_FILE, SubmissionProblem, check_source, check_weights, load_weights
+
+SCHEMA_ID = "tinytorch.capstone.result/1"
+# Every submission runs with one BLAS thread: on a shared machine a multi-threaded BLAS spins
+# waiting for busy cores on products as small as one image's, and a CIFAR CNN's median went
+# from 0.48 ms (one thread) to 28 ms (two). One thread makes results comparable across loads
+# and is what the browser has anyway.
+BLAS_THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+STATUSES = ("scored", "not_qualified", "failed")
+_FIGURE = {"type": "object", "required": ["value"], "additionalProperties": {"type": ["number", "null"]}}
+RESULT_SCHEMA = {
+    "$id": SCHEMA_ID,
+    "type": "object",
+    "required": ["schema", "event", "submission", "team", "created", "status", "problem", "figures",
+                 "score", "system", "files"],
+    "properties": {
+        "schema": {"const": SCHEMA_ID},
+        "event": {"type": "string", "minLength": 1},
+        "submission": {"type": "string", "minLength": 1},
+        "team": {"type": "string", "minLength": 1},
+        "created": {"type": "string"},
+        "status": {"enum": list(STATUSES)},
+        "problem": {"type": ["object", "null"], "required": ["kind", "message"],
+                    "properties": {"kind": {"type": "string"}, "message": {"type": "string"}}},
+        "figures": {"type": "object", "additionalProperties": _FIGURE},
+        "score": {"type": ["object", "null"], "required": ["metric", "value", "better"],
+                  "properties": {"metric": {"type": "string"}, "value": {"type": "number"},
+                                 "better": {"enum": ["lower", "higher"]}}},
+        "system": {"type": "object"},
+        "files": {"type": "object", "additionalProperties": {
+            "type": "object", "required": ["sha256", "bytes"],
+            "properties": {"sha256": {"type": "string"}, "bytes": {"type": "integer", "minimum": 0}}}},
+    },
+}
+
+
+def file_hashes(folder: Path) -> dict[str, dict]:
+    """sha256 and size of every file in the submission folder (caches excluded), by relative path."""
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            data = path.read_bytes()
+            files[path.relative_to(folder).as_posix()] = {"sha256": hashlib.sha256(data).hexdigest(),
+                                                          "bytes": len(data)}
+    return files
+
+
+def _team(folder: Path) -> str:
+    """`TEAM = "..."` from the source, read without running it; else the folder's name."""
+    try:
+        tree = ast.parse((folder / SOURCE_FILE).read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return folder.name
+    for node in tree.body:
+        names = [t.id for t in getattr(node, "targets", []) if isinstance(t, ast.Name)]
+        value = getattr(getattr(node, "value", None), "value", None)
+        if isinstance(node, ast.Assign) and "TEAM" in names and isinstance(value, str) and value:
+            return value
+    return folder.name
+
+
+def wilson_interval(correct: int, total: int, z: float = 1.959964) -> tuple[float, float]:
+    """95% interval of a proportion (Wilson score): an accuracy on 10,000 test images is known
+    to about +-0.3 points, so two submissions 0.1 points apart are not told apart by it."""
+    p = correct / total
+    centre = (p + z * z / (2 * total)) / (1 + z * z / total)
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def quantile_interval(values, q: float, z: float = 1.959964) -> tuple[float, float]:
+    """Distribution-free 95% interval of the q-quantile: the order statistics whose ranks are
+    the binomial count's interval n*q +- z*sqrt(n*q*(1-q)) (no assumption about the latency
+    distribution, which has a long right tail)."""
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    n = x.size
+    spread = z * math.sqrt(n * q * (1 - q))
+    low, high = int(math.floor(n * q - spread)), int(math.ceil(n * q + spread))
+    return float(x[max(low, 0)]), float(x[min(high, n - 1)])
+
+
+def _run(folder: Path, event: Event, queries: int, time_limit_s: float,
+         python: str) -> tuple[dict, np.ndarray]:
+    """Run the submission in a fresh process; its report and outputs, or a SubmissionProblem."""
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **BLAS_THREADS,
+           "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    with tempfile.TemporaryDirectory(prefix="capstone-") as out:
+        try:
+            proc = subprocess.run([python, "-m", "tinytorch.capstone.runner", str(folder.resolve()),
+                                   event.name, out, str(queries)], capture_output=True, text=True,
+                                  timeout=time_limit_s, env=env, cwd=out)
+        except subprocess.TimeoutExpired:
+            raise SubmissionProblem("timeout", f"the evaluation took longer than the event's limit "
+                                    f"of {time_limit_s:g} s (loading, {event.task.name} answers and "
+                                    f"{queries} timed queries)") from None
+        try:
+            report = json.loads(Path(out, "report.json").read_text())
+        except (OSError, json.JSONDecodeError):
+            tail = (proc.stderr or "").strip().splitlines()[-3:]
+            raise SubmissionProblem("crashed", f"the submission's process ended with code "
+                                    f"{proc.returncode} and no report: {' | '.join(tail)}") from None
+        if "problem" in report:
+            raise SubmissionProblem(report["problem"]["kind"], report["problem"]["message"])
+        return report, np.load(Path(out, "outputs.npy"), allow_pickle=False)
+
+
+def evaluate(folder, event: str | Event, *, queries: int | None = None, time_limit_s: float | None = None,
+             python: str = sys.executable) -> dict:
+    """The result of submission `folder` in `event` (a dict matching RESULT_SCHEMA)."""
+    folder, event = Path(folder), event if isinstance(event, Event) else get_event(event)
+    queries = event.queries if queries is None else queries
+    if queries < 10:
+        raise ValueError(f"need at least 10 timed queries for a p90, got {queries}")
+    started = time.perf_counter()
+    files = file_hashes(folder) if folder.is_dir() else {}
+    result = {"schema": SCHEMA_ID, "event": event.name, "submission": folder.name or str(folder),
+              "team": _team(folder), "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+              "status": "failed", "problem": None, "figures": {}, "score": None,
+              "system": system_info(), "files": files}
+    try:
+        if not folder.is_dir():
+            raise SubmissionProblem("missing_folder", f"{folder} is not a folder")
+        check_source(folder)
+        inputs, labels = event.task.load()
+        check_weights(load_weights(folder), inputs, labels)
+        report, outputs = _run(folder, event, queries, time_limit_s or event.time_limit_s, python)
+    except SubmissionProblem as p:
+        result["problem"] = {"kind": p.kind, "message": p.message}
+        result["figures"]["wall_s"] = {"value": time.perf_counter() - started}
+        return result
+    result["system"] = report["system"]  # the machine the submission actually ran on
+    result["figures"] = _figures(outputs, labels, report["latencies_s"], files)
+    result["figures"]["wall_s"] = {"value": time.perf_counter() - started}
+    result["score"] = {"metric": event.metric, "value": result["figures"][event.metric]["value"],
+                       "better": event.better}
+    result["status"], result["problem"] = _qualification(event, result["figures"])
+    validate_result(result)
+    return result
+
+
+def _figures(outputs: np.ndarray, labels: np.ndarray, latencies: list[float], files: dict) -> dict:
+    acc = accuracy(outputs, labels)
+    correct = int(round(acc * len(labels)))
+    timings = Measurement.from_times(latencies, "single stream")
+    p90_low, p90_high = quantile_interval(latencies, 0.9)
+    return {
+        "accuracy": {"value": acc, "ci_low": wilson_interval(correct, len(labels))[0],
+                     "ci_high": wilson_interval(correct, len(labels))[1], "samples": len(labels)},
+        "p90_latency_s": {"value": timings.percentiles["p90"], "ci_low": p90_low, "ci_high": p90_high,
+                          "queries": timings.repeats},
+        "median_latency_s": {"value": timings.median, "ci_low": timings.ci[0], "ci_high": timings.ci[1],
+                             "queries": timings.repeats},
+        "p99_latency_s": {"value": timings.percentiles["p99"], "queries": timings.repeats},
+        "size_bytes": {"value": sum(f["bytes"] for f in files.values()), "files": len(files)},
+    }
+
+
+def _qualification(event: Event, figures: dict) -> tuple[str, dict | None]:
+    acc = figures["accuracy"]["value"]
+    if acc < event.min_accuracy:
+        return "not_qualified", {"kind": "accuracy_too_low", "message": f"accuracy {acc:.2%} on "
+                                 f"{figures['accuracy']['samples']} held-out samples is below the "
+                                 f"event's {event.min_accuracy:.0%}"}
+    budget, p90 = event.max_p90_latency_s, figures["p90_latency_s"]["value"]
+    if budget is not None and p90 > budget:
+        return "not_qualified", {"kind": "too_slow", "message": f"p90 latency {1e3 * p90:.3g} ms is over "
+                                 f"the event's budget of {1e3 * budget:.3g} ms"}
+    return "scored", None
+
+
+def validate_result(d: dict) -> None:
+    """Raise ValueError naming the first field of `d` that does not match RESULT_SCHEMA."""
+    _check(d, RESULT_SCHEMA, "result")
+
+
+def save_result(result: dict, path) -> Path:
+    validate_result(result)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2))
+    return path
+
+
+def load_results(folder) -> list[dict]:
+    """Every result file (*.json) in `folder`, each checked against the schema; a file that is
+    not a capstone result raises ValueError naming it."""
+    results = []
+    for path in sorted(Path(folder).glob("*.json")):
+        try:
+            d = json.loads(path.read_text())
+            validate_result(d)
+        except (json.JSONDecodeError, ValueError) as e:
+            raise ValueError(f"{path}: not a capstone result ({e})") from None
+        results.append(d)
+    return results
+
+
+__all__ = ["RESULT_SCHEMA", "evaluate", "file_hashes", "load_results", "quantile_interval", "save_result",
+           "validate_result", "wilson_interval"]
