@@ -6,13 +6,12 @@ import json
 import re
 
 from milestones import olympics_2018
-from tinytorch import datasets
 from tinytorch.capstone.harness import load_results
 
 
 def test_olympics_2018_runs_every_event_and_writes_results_and_leaderboard(needs, capsys, tmp_path):
-    needs(datasets.load_mnist, "train")
-    needs(datasets.load_cifar10, "train")
+    needs("mnist")
+    needs("cifar-10")
     olympics_2018.main(["--limit", "500", "--queries", "20", "--cache", str(tmp_path / "cache"),
                         "--out", str(tmp_path / "out")])
     text = capsys.readouterr().out
