@@ -251,6 +251,44 @@ def test_setitem_refuses_a_tensor_that_requires_grad_unless_in_no_grad():
     np.testing.assert_array_equal(w.numpy(), [1, 0, 0])
 
 
+# ----- ops under no_grad (the inference fast path of `apply`) ----------------------------
+
+
+def _small_network(x):
+    from tinytorch.core.transformer import layer_norm
+
+    w = tinytorch.Tensor(np.linspace(-1, 1, 12, dtype=np.float32).reshape(4, 3), requires_grad=True)
+    y = tinytorch.nn.functional.gelu(layer_norm(x @ w, 3)).permute(1, 0).reshape(-1)
+    return y[2:] * 2 + y[:-2]
+
+
+def test_ops_under_no_grad_compute_the_same_values_and_record_no_graph():
+    x = tinytorch.Tensor(np.arange(8, dtype=np.float32).reshape(2, 4) / 7, requires_grad=True)
+    recorded = _small_network(x)
+    with tinytorch.no_grad():
+        inferred = _small_network(x)
+    np.testing.assert_array_equal(inferred.numpy(), recorded.detach().numpy())
+    assert recorded.requires_grad and recorded._ctx is not None
+    assert not inferred.requires_grad and inferred._ctx is None
+
+
+def test_a_view_made_under_no_grad_still_shares_its_inputs_version_counter():
+    base = tinytorch.zeros(2, 3)
+    with tinytorch.no_grad():
+        view = base.reshape(6)
+    view[0] = 1.0
+    assert base._version == view._version == 1 and base[0, 0].item() == 1.0
+
+
+def test_the_profiler_still_sees_every_op_under_no_grad():
+    from tinytorch.perf.profiling import profile
+
+    x = tinytorch.ones(2, 4)
+    with tinytorch.no_grad(), profile() as prof:
+        _small_network(x)
+    assert [e.name for e in prof.events][:3] == ["MatMul", "LayerNorm", "GELU"]
+
+
 # ----- display ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(

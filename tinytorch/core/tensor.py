@@ -109,20 +109,26 @@ def _promoted(tensors: list[Tensor]) -> list[Tensor]:
 
 def apply(op: type[autograd.Function], *inputs: Tensor, **options) -> Tensor:
     """Run `op` forward on the inputs' arrays; record it in the graph if a gradient is wanted."""
-    ctx = op(*inputs)
+    recording, anomaly = autograd.is_grad_enabled(), autograd.is_anomaly_enabled()
+    if recording or anomaly or autograd.profilers:
+        ctx = op(*inputs)
+    else:
+        # Inference (under no_grad): no graph node will be kept, so skip its bookkeeping (which
+        # inputs need a gradient, their versions), about a quarter of a small op's overhead.
+        ctx = object.__new__(op)
     arrays = [t.data for t in inputs]
     out = autograd.profilers[0].run(ctx, "forward", arrays, options) if autograd.profilers else \
         ctx.forward(*arrays, **options)
     # NumPy returns a scalar (np.float64), not a 0-d array, from arithmetic on 0-d arrays; a
     # tensor must hold an array, which can be written in place (gradcheck, optimizers, x[...] =).
     out = np.asarray(out)
-    if autograd.is_anomaly_enabled():
+    if anomaly:
         autograd.check_forward(ctx, out)
     result = Tensor._wrap(out)
     if out.base is not None and len(inputs) == 1 and np.may_share_memory(out, inputs[0].data):
         # A view (reshape, slice, permute) writes into its input's memory: one shared counter.
         result._version_counter = inputs[0]._version_counter
-    if autograd.is_grad_enabled() and any(ctx.needs_input_grad):
+    if recording and any(ctx.needs_input_grad):
         result.requires_grad = True
         result._ctx = ctx
         ctx.output_version = result._version_counter[0]

@@ -41,24 +41,30 @@ class LayerKVCache:
 
     def append(self, k: Tensor, v: Tensor) -> tuple[Tensor, Tensor]:
         """Store the new positions' k, v (B, H, T, d); return all keys and values so far,
-        (B, H, length, d) views of the buffers (no copy)."""
+        (B, H, length, d) views of the buffers (no copy).
+
+        Called once per layer for every generated token, so it works on the arrays and keeps
+        its checks to a few comparisons of shapes.
+        """
         if is_grad_enabled() and (k.requires_grad or v.requires_grad):
             raise RuntimeError("the KV cache is for inference: gradients cannot flow through "
                                "cached keys and values; generate under tinytorch.no_grad()")
+        new_keys, new_values = k.data, v.data
         batch, heads, _, head_dim = self.keys.shape
-        for name, t in (("keys", k), ("values", v)):
-            if t.ndim != 4 or (t.shape[0], t.shape[1], t.shape[3]) != (batch, heads, head_dim):
+        for name, shape in (("keys", new_keys.shape), ("values", new_values.shape)):
+            if len(shape) != 4 or shape[0] != batch or shape[1] != heads or shape[3] != head_dim:
                 raise ValueError(f"KV cache: new {name} must have shape ({batch}, {heads}, T, "
-                                 f"{head_dim}), got {t.shape}")
-        if k.shape != v.shape:
-            raise ValueError(f"KV cache: keys {k.shape} and values {v.shape} differ in length")
-        end = self.length + k.shape[2]
+                                 f"{head_dim}), got {shape}")
+        if new_keys.shape != new_values.shape:
+            raise ValueError(f"KV cache: keys {new_keys.shape} and values {new_values.shape} differ "
+                             f"in length")
+        start, end = self.length, self.length + new_keys.shape[2]
         if end > self.capacity:
-            raise ValueError(f"KV cache overflow: {self.length} cached + {k.shape[2]} new "
+            raise ValueError(f"KV cache overflow: {start} cached + {new_keys.shape[2]} new "
                              f"positions is more than its capacity of {self.capacity} (the "
                              f"context length); reset() it and feed the cropped window")
-        self.keys[:, :, self.length:end] = k.data
-        self.values[:, :, self.length:end] = v.data
+        self.keys[:, :, start:end] = new_keys
+        self.values[:, :, start:end] = new_values
         self.length = end
         return Tensor(self.keys[:, :, :end]), Tensor(self.values[:, :, :end])
 

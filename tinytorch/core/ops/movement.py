@@ -18,13 +18,14 @@ class Reshape(Function):
 
 class Permute(Function):
     def forward(self, x, axes):
-        # argsort of (-1, 0) is not the inverse of transposing by (1, 0): make axes positive first.
-        axes = tuple(a % x.ndim for a in axes)
-        self.inverse = tuple(np.argsort(axes))
+        # The inverse permutation is worked out in backward, which most calls (inference) never
+        # reach: an argsort here would cost more than the transpose itself.
+        self.axes = axes
         return x.transpose(axes)
 
     def backward(self, grad):
-        return grad.transpose(self.inverse)
+        # argsort of (-1, 0) is not the inverse of transposing by (1, 0): make axes positive first.
+        return grad.transpose(np.argsort([a % grad.ndim for a in self.axes]))
 
 
 class Expand(Function):

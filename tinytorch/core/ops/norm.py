@@ -12,16 +12,24 @@ through the mean and through the variance: shifting all inputs together or scali
 about their mean changes nothing after normalisation, so those directions get no gradient.
 """
 
+import math
+
 import numpy as np
 
 from tinytorch.core.autograd import Function
 
 
 def normalize(x: np.ndarray, axes: tuple, eps: float) -> tuple:
-    """(x_hat, 1/std, mean, biased variance) of x over `axes` (kept as size-1 dims)."""
-    mean = x.mean(axis=axes, keepdims=True)
+    """(x_hat, 1/std, mean, biased variance) of x over `axes` (kept as size-1 dims).
+
+    The means are sums divided by the count, exactly what `ndarray.mean` computes for float
+    arrays, without its Python-level wrapper: for one token's features (a Transformer
+    generating text) that wrapper cost three times the sum itself.
+    """
+    count = math.prod(x.shape[axis] for axis in axes)
+    mean = x.sum(axis=axes, keepdims=True) / count
     centred = x - mean
-    var = (centred * centred).mean(axis=axes, keepdims=True)
+    var = (centred * centred).sum(axis=axes, keepdims=True) / count
     inv_std = 1 / np.sqrt(var + eps)
     return centred * inv_std, inv_std, mean, var
 
