@@ -140,13 +140,17 @@ def loading_message(view: str, label: str, blurb: str) -> str:
     )
 
 
-# The notebook view's "add a cell" bar offers SQL cells, which need a database the course never
-# uses; marimo has no setting for it, so the button is hidden by its label (checked once a
-# second: marimo redraws the bar).
-_HIDE_SQL_SCRIPT = """
+# What the notebook view offers for databases, which the course never uses: the "add a cell" bar's
+# SQL button and the "Data sources" section of the variables panel (database connections).
+# marimo has no setting for either, so both are hidden by their label (checked once a second:
+# marimo redraws them); the section is its accordion item, the heading's parent.
+_HIDE_DATABASE_SCRIPT = """
 setInterval(function () {
   document.querySelectorAll("button").forEach(function (b) {
-    if (b.innerText.trim() === "SQL" && b.style.display !== "none") { b.style.display = "none"; }
+    var label = b.textContent.trim();
+    var heading = b.closest("h3");
+    var hide = label === "SQL" ? b : label === "Data sources" && heading ? heading.parentElement : null;
+    if (hide && hide.style.display !== "none") { hide.style.display = "none"; }
   });
 }, 1000);
 """
@@ -156,7 +160,7 @@ def decorate(page: str, view: str, label: str, blurb: str = "") -> str:
     """`page` with the course's marimo settings (`configure`) and loading message, and for
     embed pages the embed-only style."""
     style = _LOADING_STYLE + (EMBED_STYLE if view == "embed" else "")
-    scripts = _LOADING_SCRIPT + (_HIDE_SQL_SCRIPT if view == "edit" else "")
+    scripts = _LOADING_SCRIPT + (_HIDE_DATABASE_SCRIPT if view == "edit" else "")
     head = f"<style>{style}</style><script>{scripts}</script>"
     if "</head>" not in page or "<body>" not in page:
         raise ValueError("not an HTML page with <head> and <body>: cannot add the loading message")

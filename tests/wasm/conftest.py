@@ -244,3 +244,16 @@ def fresh_clone_site(tmp_path_factory) -> BuiltSite:
 def fresh_clone_url(request):
     """The fresh-clone site served on 127.0.0.1, for Chromium (skips without Chromium/Playwright)."""
     yield from _served_for_browser(request, "fresh_clone_site")
+
+
+@pytest.fixture(scope="session")
+def wide_site(tmp_path_factory) -> BuiltSite:
+    """`fixtures/wide_apps/`: one notebook whose chart is wider than marimo's "medium" column."""
+    out = tmp_path_factory.mktemp("wide-site") / "site"
+    return build_site(out, FIXTURE_APPS.parent / "wide_apps", None, ())
+
+
+@pytest.fixture(scope="module")
+def wide_url(request):
+    """The wide-chart site served on 127.0.0.1, for Chromium (skips without Chromium/Playwright)."""
+    yield from _served_for_browser(request, "wide_site")

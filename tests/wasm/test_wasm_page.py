@@ -99,5 +99,6 @@ def test_decorate_adds_the_course_loading_message_and_the_embed_style(view):
     assert "about 20 seconds" in banner and 'href="../../"' in banner
     assert ("Ctrl+Enter" in banner) == (view == "edit")
     assert (EMBED_STYLE in page) == (view == "embed")
-    assert ('innerText.trim() === "SQL"' in page) == (view == "edit")  # the SQL cell button hidden
+    # The notebook view's database clutter (SQL cell button, "Data sources" panel) is hidden.
+    assert ('label === "SQL"' in page and 'label === "Data sources"' in page) == (view == "edit")
     assert mount_config(page)["runtime"]["auto_instantiate"] is True
