@@ -121,10 +121,9 @@ def test_only_edit_pages_keep_saved_work(saved_site):
 
 
 def open_notebook(page, url: str) -> None:
-    """Navigate and wait until marimo's kernel is up (it marks the cells not yet run): from then
-    on marimo saves, and the cells' editors hold the code the page started from."""
-    page.goto(url)
-    page.wait_for_selector(".marimo-cell.needs-run", state="attached")
+    """Navigate and wait until the notebook has run every cell (the notebook view runs on open):
+    from then on marimo saves, and the cells' editors hold the code the page started from."""
+    browser.open_and_run(page, url)
 
 
 @contextlib.contextmanager
@@ -165,7 +164,7 @@ def saved_keys(page) -> list[str]:
 
 
 def check_result(page) -> str:
-    browser.press_run_all(page)
+    """The check's output once the page has run the code it opened with."""
     browser.wait_until_idle(page)
     return browser.output_line(page, "SAVED_CHECK")
 
@@ -190,7 +189,7 @@ def test_typed_code_and_its_check_result_survive_reload_and_restart(saved_site, 
         assert page.evaluate("location.hash") == "" and page.evaluate("history.length") == history
         page.reload()
         assert page.locator("#tt-saved").get_attribute("data-state") == "restored"
-        page.wait_for_selector(".marimo-cell.needs-run", state="attached")
+        browser.wait_until_idle(page)
         assert editor(page, 1).strip() == SOLUTION.strip()
         assert check_result(page) == PASSED
         assert browser.cell_errors(page, b.console) == []
@@ -203,7 +202,7 @@ def test_typed_code_and_its_check_result_survive_reload_and_restart(saved_site, 
         # "Reset to the original" asks, deletes the copy and reloads the course's code.
         with page.expect_navigation():
             page.locator('#tt-saved [data-action="reset"]').click()
-        page.wait_for_selector(".marimo-cell.needs-run", state="attached")
+        browser.wait_until_idle(page)
         assert STUB in editor(page, 1)
         assert saved_keys(page) == []
         assert page.locator('#tt-saved [data-action="reset"]').is_hidden()
@@ -229,12 +228,12 @@ def test_work_saved_for_an_older_version_is_offered_not_applied(saved_site, save
         page.reload()
         banner = page.locator("#tt-older")
         assert "earlier version" in banner.inner_text()
-        page.wait_for_selector(".marimo-cell.needs-run", state="attached")
+        browser.wait_until_idle(page)
         assert STUB in editor(page, 1), "code saved for another version was loaded silently"
         assert saved_keys(page) == old_key
         with page.expect_navigation():
             banner.locator('[data-action="bring-forward"]').click()
-        page.wait_for_selector(".marimo-cell.needs-run", state="attached")
+        browser.wait_until_idle(page)
         assert editor(page, 1).strip() == SOLUTION.strip()
         assert page.locator("#tt-older").count() == 0
         new_key = storage_key("01_exercise", course_version(new_code))
