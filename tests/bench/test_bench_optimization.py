@@ -20,6 +20,7 @@ def load_bench():
     return module
 
 
+@pytest.mark.slow  # about 50 s: a smoke run of a benchmark, outside the default 15-minute run
 @pytest.mark.skipif(sys.platform == "emscripten", reason="a native smoke run: in Pyodide the "
                     "script is run by --pyodide, and the tests of what it measures are tests/perf")
 def test_quick_run_measures_every_target(capsys, monkeypatch):

@@ -209,6 +209,7 @@ def test_typed_code_and_its_check_result_survive_reload_and_restart(saved_site, 
 
 
 @pytest.mark.browser
+@pytest.mark.slow  # 70-90 s each: CI's default run keeps to 15 min; run with -m slow
 def test_work_saved_for_an_older_version_is_offered_not_applied(saved_site, saved_url):
     url = saved_url + "notebooks/01_exercise/"
     built = (saved_site.path / "notebooks" / "01_exercise" / "index.html").read_text()
@@ -245,6 +246,7 @@ def test_work_saved_for_an_older_version_is_offered_not_applied(saved_site, save
 
 
 @pytest.mark.browser
+@pytest.mark.slow  # 70-90 s each: CI's default run keeps to 15 min; run with -m slow
 def test_two_apps_on_one_site_keep_their_own_code(saved_url):
     first, second = saved_url + "notebooks/01_exercise/", saved_url + "notebooks/02_other/"
     with learner(saved_url) as (b, page):
