@@ -1,7 +1,7 @@
 """The two commands a fresh clone needs, each installing what it needs first:
 
     python3 dev.py course    build the course site and serve it at http://127.0.0.1:8000/
-    python3 dev.py test      run the test suite (extra arguments go to pytest)
+    python3 dev.py test      run the test suite on two workers (arguments go to pytest, one worker)
     python3 dev.py edit 04   open an app in marimo's editor (module number, milestone year)
 
 Both create `.venv/` beside this file on first use and reinstall only when pyproject.toml
@@ -94,7 +94,11 @@ def test(pytest_args: list[str]) -> int:
     if os.environ.get("CI") == "true" and (problems := ci_preflight(env)):
         print("CI cannot run the browser tests:\n  " + "\n  ".join(problems))
         return 1
-    code = run(BIN / "python", "-m", "pytest", *pytest_args, env=env)
+    # The whole default run is spread over two processes (tests/once.py shares the site builds
+    # between them): it is what keeps CI's run under 15 minutes on two cores. A targeted run
+    # (any pytest arguments) stays in one process, where -x, -k and pdb behave as usual.
+    workers = [] if pytest_args else ["-n", "2", "--dist", "loadgroup"]
+    code = run(BIN / "python", "-m", "pytest", *workers, *pytest_args, env=env)
     if code == 5:
         print("pytest collected no tests: that is a failure here, the suite is never empty")
         return 1

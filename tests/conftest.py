@@ -23,3 +23,24 @@ def _no_dataset_downloads_from_the_internet():
 @pytest.fixture(autouse=True)
 def _seeded():
     tinytorch.manual_seed(0)
+
+
+def _worker_group(item) -> str | None:
+    """Tests that share one expensive thing run on the same xdist worker, so it is made once:
+    the capstone's trained references (one cache folder, trained on first use) and the
+    fresh-clone site (built from a stand-in upstream host). The site builds every worker uses
+    are shared through `tests/once.py` instead, so their tests spread over both workers."""
+    where = Path(str(item.path)).relative_to(REPO).as_posix()
+    if where.startswith("tests/capstone/") or where == "tests/milestones/test_olympics.py":
+        return "capstone-references"
+    if "fresh_clone_site" in item.fixturenames:
+        return "fresh-clone-site"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.pluginmanager.has_plugin("xdist"):
+        return
+    for item in items:
+        if group := _worker_group(item):
+            item.add_marker(pytest.mark.xdist_group(group))

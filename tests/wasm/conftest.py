@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.once import once
 from wasm.browser import missing as browser_missing
 
 REPO = Path(__file__).resolve().parents[2]
@@ -81,25 +82,25 @@ def make_sdist():
     return make
 
 
-FIGURES: list[str] = []  # what the browser tests measured, printed at the end of the run
-
-
 @pytest.fixture
 def record_figure(record_property):
     """record_figure(name, text): keep a measured figure in the test report (JUnit property)
     and print it in pytest's summary, so every run of the browser tests shows its timings."""
 
     def record(name: str, text: str) -> None:
-        FIGURES.append(f"{name}: {text}")
         record_property(name, text)
 
     return record
 
 
 def pytest_terminal_summary(terminalreporter):
-    if FIGURES:
+    """The figures, read from the reports: under xdist the tests ran in other processes, and
+    only their reports (with their properties) come back to this one."""
+    figures = [f"{name}: {text}" for report in terminalreporter.stats.get("passed", [])
+               if getattr(report, "when", None) == "call" for name, text in report.user_properties]
+    if figures:
         terminalreporter.write_sep("-", "figures measured in the browser")
-        for line in FIGURES:
+        for line in figures:
             terminalreporter.write_line(line)
 
 
@@ -171,12 +172,14 @@ def build_site(out: Path, apps_dir: Path, data: Path | None, datasets: tuple[str
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> BuiltSite:
     """The fixture notebooks in `fixtures/apps/`, with a stand-in dataset folder."""
-    tmp = tmp_path_factory.mktemp("wasm-site")
-    data = tmp / "mirror"
-    (data / "digits").mkdir(parents=True)
-    (data / "digits" / "digits.csv.gz").write_bytes(b"not really gzip, only copied")
-    (data / "README.md").write_text("licences\n")
-    return build_site(tmp / "site", FIXTURE_APPS, data, ("digits", "mnist"))
+    def make(tmp: Path) -> BuiltSite:
+        data = tmp / "mirror"
+        (data / "digits").mkdir(parents=True, exist_ok=True)
+        (data / "digits" / "digits.csv.gz").write_bytes(b"not really gzip, only copied")
+        (data / "README.md").write_text("licences\n")
+        return build_site(tmp / "site", FIXTURE_APPS, data, ("digits", "mnist"))
+
+    return once(tmp_path_factory, "wasm-site", make)
 
 
 @pytest.fixture(scope="session")
@@ -186,8 +189,8 @@ def course_site(tmp_path_factory) -> BuiltSite:
     from wasm.data import DEFAULT
 
     data = os.environ.get("TINYTORCH_DATA")
-    return build_site(tmp_path_factory.mktemp("course-site") / "site", REPO / "apps",
-                      Path(data) if data else None, DEFAULT)
+    return once(tmp_path_factory, "course-site",
+                lambda tmp: build_site(tmp / "site", REPO / "apps", Path(data) if data else None, DEFAULT))
 
 
 def _served_for_browser(request, site_fixture: str):
