@@ -11,7 +11,7 @@ does not depend on the weights' values, so the weights are the seeded initial on
 `--accuracy`, the other side of the choice: each one-hidden-layer width trained with the
 references' recipe on 50,000 training digits and scored on the last 10,000 training digits
 (never the test set, which only the harness uses), as float32 and as the lightweight
-reference's pruned int8 (its own `quantize_rows` and pixel rule).
+reference's pruned int8 (its pixel rule, `tinytorch.perf.quantization` per output row).
 """
 
 import argparse
@@ -25,6 +25,7 @@ from tinytorch.bench import compare, measure_interleaved
 from tinytorch.capstone.reference import REFERENCES_DIR, mnist_training_set, train_classifier
 from tinytorch.core.autograd import no_grad
 from tinytorch.core.tensor import Tensor
+from tinytorch.perf.quantization import QuantizedTensor
 
 SHAPES = {"784-256-128-10": (256, 128), "784-128-10": (128,), "784-96-10": (96,), "784-64-10": (64,)}
 
@@ -51,22 +52,19 @@ def fused(model: nn.Sequential):
 
 
 def held_out_accuracy(widths=((64, 10), (96, 8), (128, 5))) -> None:
-    int8 = reference_file("mnist_mlp_int8", "train.py")
     images, labels = mnist_training_set()
     train_x, train_y, held_x, held_y = images[:50_000], labels[:50_000], images[50_000:], labels[50_000:]
     held = held_x.reshape(len(held_x), -1).astype(np.float32) / 255
-    ink = (train_x.reshape(len(train_x), -1) > 0).mean(axis=0)
-    pixels = np.flatnonzero(ink >= int8.MIN_INK_SHARE)
+    pixels = reference_file("mnist_mlp_int8", "train.py").kept_pixels(train_x)
     for hidden, epochs in widths:
         tinytorch.manual_seed(0)
         model = mlp((hidden,)).train()
         train_classifier(model, train_x, train_y, epochs=epochs, lr=2e-3)
         state = model.eval().state_dict()
-        q1, s1 = int8.quantize_rows(state["1.weight"][:, pixels])
-        q2, s2 = int8.quantize_rows(state["3.weight"])
         first = np.zeros_like(state["1.weight"])
-        first[:, pixels] = q1 * s1[:, None]
-        scores = np.maximum(held @ first.T + state["1.bias"], 0) @ (q2 * s2[:, None]).T + state["3.bias"]
+        first[:, pixels] = QuantizedTensor.from_float(state["1.weight"][:, pixels], axis=0).dequantize()
+        second = QuantizedTensor.from_float(state["3.weight"], axis=0).dequantize()
+        scores = np.maximum(held @ first.T + state["1.bias"], 0) @ second.T + state["3.bias"]
         print(f"784-{hidden}-10, {epochs} epochs: held-out accuracy float32 "
               f"{(module_call(model)(held).argmax(1) == held_y).mean():.2%}, pruned int8 "
               f"{(scores.argmax(1) == held_y).mean():.2%} ({len(pixels)} of 784 pixels kept)", flush=True)
