@@ -1,9 +1,11 @@
 """Where the latency sprint's time goes: single-image latency of the MLP shapes the references
 considered, as tinytorch Modules and as one fused float32 NumPy forward, measured interleaved
 (so the shared machine's drifting load hits every system alike), with PyTorch on CPU for scale.
+And the generation event's speed-up, through the harness.
 
     python bench/bench_capstone.py              # latency
     python bench/bench_capstone.py --accuracy   # and the widths' accuracy (a few minutes of training)
+    python bench/bench_capstone.py --generation # generation: baseline and KV-cached reference
 
 Prints each system's median and p90 per image and its ratio to the baseline (784-256-128-10
 Modules) with a 95% interval and a significance verdict (`tinytorch.bench.compare`). Latency
@@ -12,6 +14,12 @@ does not depend on the weights' values, so the weights are the seeded initial on
 references' recipe on 50,000 training digits and scored on the last 10,000 training digits
 (never the test set, which only the harness uses), as float32 and as the lightweight
 reference's pruned int8 (its pixel rule, `tinytorch.perf.quantization` per output row).
+
+With `--generation`: the generation event's two references (trained on first use, a few
+minutes) evaluated by the harness, each in its own process as in the Olympics, and their
+ratio with its interval; then the same two generators timed interleaved in this process
+(`measure_interleaved`), which the harness's one-after-the-other evaluations cannot be, so the
+ratio is also seen with both under the same load.
 """
 
 import argparse
@@ -23,6 +31,7 @@ import tinytorch
 import tinytorch.nn as nn
 from tinytorch.bench import compare, measure_interleaved
 from tinytorch.capstone.reference import REFERENCES_DIR, mnist_training_set, train_classifier
+from tinytorch.capstone.rules import load_weights
 from tinytorch.core.autograd import no_grad
 from tinytorch.core.tensor import Tensor
 from tinytorch.perf.quantization import QuantizedTensor
@@ -70,6 +79,38 @@ def held_out_accuracy(widths=((64, 10), (96, 8), (128, 5))) -> None:
               f"{(scores.argmax(1) == held_y).mean():.2%} ({len(pixels)} of 784 pixels kept)", flush=True)
 
 
+def generation_speedup(generations: int) -> None:
+    from tinytorch.capstone import evaluate, get_event, materialize
+    from tinytorch.capstone.leaderboard import event_ratio
+    from tinytorch.capstone.reference import BASELINES, OPTIMIZED
+
+    event = get_event("generation")
+    folders = {name: materialize(name) for name in (BASELINES["generation"], OPTIMIZED["generation"])}
+    results = {}
+    for name, folder in folders.items():
+        results[name] = r = evaluate(folder, event, queries=generations)
+        f = r["figures"]
+        print(f"{name:18s} harness: {f['tokens_per_s']['value']:7.1f} chars/s "
+              f"[{f['tokens_per_s']['ci_low']:.1f}, {f['tokens_per_s']['ci_high']:.1f}], val loss "
+              f"{f['val_loss_nats']['value']:.3f} nats/char, {r['status']}"
+              + (f" ({r['problem']['kind']})" if r["problem"] else ""), flush=True)
+    baseline, cached = results.values()
+    ratio, low, high = event_ratio("generation", cached, baseline)
+    print(f"cached / baseline through the harness: {ratio:.2f}x [{low:.2f}, {high:.2f}]")
+    prompt = event.task.prompt_ids()[0]
+    generators = {name: reference_file(name, "submission.py").build_model(load_weights(folder))
+                  for name, folder in folders.items()}
+    systems = {name: (lambda g=g: g.generate(prompt, event.task.new_tokens, temperature=0))
+               for name, g in generators.items()}
+    measured = measure_interleaved(systems, warmup=1, min_repeats=5, max_repeats=30, time_budget=60.0)
+    names = list(measured)
+    c = compare(measured[names[0]], measured[names[1]])
+    for name, m in measured.items():
+        print(f"{name:18s} interleaved: {event.task.new_tokens / m.median:7.1f} chars/s ({m.repeats} rounds)")
+    print(f"cached / baseline interleaved: {c.ratio:.2f}x [{c.ci[0]:.2f}, {c.ci[1]:.2f}] (time ratio "
+          "baseline / cached)")
+
+
 def module_call(model):
     """The harness's way to serve a Module: eval mode, no graph, NumPy in and out."""
     def run(x):
@@ -99,7 +140,13 @@ def torch_call(hidden):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accuracy", action="store_true", help="also train each width (minutes)")
+    parser.add_argument("--generation", action="store_true",
+                        help="only the generation event's speed-up (trains its references on first use)")
+    parser.add_argument("--generations", type=int, default=10, help="timed generations per submission")
     args = parser.parse_args()
+    if args.generation:
+        generation_speedup(args.generations)
+        return
     tinytorch.manual_seed(0)
     x = np.random.default_rng(0).random((1, 1, 28, 28), dtype=np.float32)
     forwards = {}

@@ -132,10 +132,19 @@ def build_model(weights):
 """
 
 
+READS_THE_BOOK = """
+import tinytorch
+
+def build_model(weights):  # no import of tinytorch.datasets, which the rules refuse: an attribute
+    tinytorch.datasets.load_text("moby_dick")
+"""
+
+
 @pytest.mark.parametrize("kind, source", [
     ("syntax_error", "def build_model(weights)\n    return None\n"),
     ("bad_model", "def build_model(weights):\n    return lambda ids: ids\n"),
     ("not_causal", PEEKING),
+    ("file_access", READS_THE_BOOK),
 ])
 def test_bad_generation_submissions_are_named(tmp_path, kind, source):
     folder = tiny_submission(tmp_path / "s")
