@@ -6,6 +6,7 @@ And the generation event's speed-up, through the harness.
     python bench/bench_capstone.py              # latency
     python bench/bench_capstone.py --accuracy   # and the widths' accuracy (a few minutes of training)
     python bench/bench_capstone.py --generation # generation: baseline and KV-cached reference
+    python bench/bench_capstone.py --counting   # what counting models score on generation's held-out text
 
 Prints each system's median and p90 per image and its ratio to the baseline (784-256-128-10
 Modules) with a 95% interval and a significance verdict (`tinytorch.bench.compare`). Latency
@@ -20,6 +21,11 @@ minutes) evaluated by the harness, each in its own process as in the Olympics, a
 ratio with its interval; then the same two generators timed interleaved in this process
 (`measure_interleaved`), which the harness's one-after-the-other evaluations cannot be, so the
 ratio is also seen with both under the same load.
+
+With `--counting`: the bar the generation event's 2.0 nats/char threshold is set against.
+Counting models that predict each character from the previous n (n = 0..4), counted on the
+training 90% of Moby Dick with add-k smoothing, scored on the event's held-out windows (the
+best k of 1, 0.1, 0.01 on those same windows, so an optimistic bar).
 """
 
 import argparse
@@ -111,6 +117,41 @@ def generation_speedup(generations: int) -> None:
           "baseline / cached)")
 
 
+def counting_models(max_context: int = 4) -> None:
+    from tinytorch.capstone import get_event
+
+    task = get_event("generation").task
+    train, _ = task.split()
+    inputs, targets = task.load()
+    held = np.concatenate([inputs[:, :1], targets], axis=1)  # each window's characters, (N, 257)
+    vocab = task.classes
+    print(f"uniform guessing: {np.log(vocab):.3f} nats/char")
+    for n in range(max_context + 1):
+        seen, seen_counts = np.unique(_grams(train, n, vocab), return_counts=True)
+        contexts, context_counts = np.unique(_grams(train[:-1], n - 1, vocab) if n else [0],
+                                             return_counts=True)
+        # within each window, so at most the window's context; only the windows' targets
+        queries = _grams(held if n else held[:, 1:], n, vocab)
+        pairs = _lookup(seen, seen_counts, queries)
+        context = _lookup(contexts, context_counts, queries // vocab) if n else len(train)
+        losses = [-np.log((pairs + k) / (context + k * vocab)).mean() for k in (1.0, 0.1, 0.01)]
+        print(f"counting model, previous {n} characters: {min(losses):.3f} nats/char "
+              f"({queries.size} held-out predictions)")
+
+
+def _grams(ids: np.ndarray, n: int, vocab: int) -> np.ndarray:
+    """Each run of n + 1 consecutive ids (along the last axis) as one base-`vocab` number: the
+    context's n characters, then the one that follows."""
+    runs = np.lib.stride_tricks.sliding_window_view(ids, n + 1, axis=-1)
+    return (runs * vocab ** np.arange(n, -1, -1, dtype=np.int64)).sum(axis=-1).reshape(-1)
+
+
+def _lookup(keys: np.ndarray, counts: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """counts[keys == q] for each query, 0 where the key was never seen."""
+    at = np.minimum(np.searchsorted(keys, queries), len(keys) - 1)
+    return np.where(keys[at] == queries, counts[at], 0)
+
+
 def module_call(model):
     """The harness's way to serve a Module: eval mode, no graph, NumPy in and out."""
     def run(x):
@@ -143,7 +184,12 @@ def main():
     parser.add_argument("--generation", action="store_true",
                         help="only the generation event's speed-up (trains its references on first use)")
     parser.add_argument("--generations", type=int, default=10, help="timed generations per submission")
+    parser.add_argument("--counting", action="store_true",
+                        help="only the counting models' loss on the generation event's held-out text")
     args = parser.parse_args()
+    if args.counting:
+        counting_models()
+        return
     if args.generation:
         generation_speedup(args.generations)
         return

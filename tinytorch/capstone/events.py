@@ -30,10 +30,11 @@ greedy continuation, as `GPT.generate` returns it); a tinytorch `GPT` does both.
 checks every generated character against the model's own uncached forward pass: a character
 that is not the argmax of `model(text so far)` disqualifies the submission (`wrong_tokens`),
 so a KV cache that drifts from the model it caches cannot buy speed with wrong text.
-The 2.0 nats/char line is measured, not guessed: on the same 16,384 held-out characters,
-counting models that see the previous 0, 1, 2, 3 characters score 3.12, 2.47, 2.01, 1.71
-(add-k smoothing tuned on the held-out text itself, so an optimistic bar), uniform guessing
-4.42; a model under 2.0 uses more context than the last two characters.
+The 2.0 nats/char line is measured, not guessed (`python bench/bench_capstone.py --counting`):
+on the same held-out windows, counting models that see the previous 0, 1, 2, 3 characters
+score 3.12, 2.47, 2.01, 1.71 (add-k smoothing tuned on the held-out text itself, so an
+optimistic bar), uniform guessing 4.42; a model under 2.0 uses more context than the last two
+characters.
 """
 
 from __future__ import annotations
