@@ -22,7 +22,7 @@ ratio with its interval; then the same two generators timed interleaved in this 
 (`measure_interleaved`), which the harness's one-after-the-other evaluations cannot be, so the
 ratio is also seen with both under the same load.
 
-With `--counting`: the bar the generation event's 2.0 nats/char threshold is set against.
+With `--counting`: the bar the generation event's 2.4 nats/char threshold is set against.
 Counting models that predict each character from the previous n (n = 0..4), counted on the
 training 90% of Moby Dick with add-k smoothing, scored on the event's held-out windows (the
 best k of 1, 0.1, 0.01 on those same windows, so an optimistic bar).

@@ -115,7 +115,7 @@ def test_a_correct_cache_passes_the_token_check_and_a_high_loss_does_not_qualify
     result = evaluate(tiny_submission(tmp_path / "cached", CACHED, "CachedGPT"), GENERATION, queries=3)
     kind, message = problem(result)
     assert result["status"] == "not_qualified" and kind == "loss_too_high"
-    assert "above the event's 2" in message and result["figures"]["val_loss_nats"]["value"] > 2
+    assert "above the event's 2.4" in message and result["figures"]["val_loss_nats"]["value"] > 2.4
 
 
 PEEKING = """

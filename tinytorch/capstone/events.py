@@ -10,7 +10,7 @@ does every measurement; an event only names them, so no submission can bring its
 | latency | MNIST digits | p90 single-image latency (lower) | accuracy >= 97% |
 | lightweight | MNIST digits | bytes on disk of the submission (lower) | accuracy >= 97% |
 | vision | CIFAR-10 | accuracy (higher) | p90 latency <= 10 ms, accuracy >= 30% |
-| generation | Moby Dick characters | greedy characters per second (higher) | loss <= 2.0 nats/char |
+| generation | Moby Dick characters | greedy characters per second (higher) | loss <= 2.4 nats/char |
 
 Inputs are float32 images in [0, 1], NCHW (MNIST: (N, 1, 28, 28), CIFAR-10: (N, 3, 32, 32));
 a model normalises them itself, so its preprocessing is part of what is measured. Vision's
@@ -30,11 +30,13 @@ greedy continuation, as `GPT.generate` returns it); a tinytorch `GPT` does both.
 checks every generated character against the model's own uncached forward pass: a character
 that is not the argmax of `model(text so far)` disqualifies the submission (`wrong_tokens`),
 so a KV cache that drifts from the model it caches cannot buy speed with wrong text.
-The 2.0 nats/char line is measured, not guessed (`python bench/bench_capstone.py --counting`):
+The 2.4 nats/char line is measured, not guessed (`python bench/bench_capstone.py --counting`):
 on the same held-out windows, counting models that see the previous 0, 1, 2, 3 characters
 score 3.12, 2.47, 2.01, 1.71 (add-k smoothing tuned on the held-out text itself, so an
-optimistic bar), uniform guessing 4.42; a model under 2.0 uses more context than the last two
-characters.
+optimistic bar), uniform guessing 4.42; a model under 2.4 has learnt more than which character
+tends to follow which. The baseline GPT (800 training steps, about 5 minutes of CPU time)
+scores 2.29 [2.27, 2.32]: it qualifies with its interval clear of the line, and a submission
+that trades quality for speed (fewer layers, narrower, int8) has about 0.1 nats to spend.
 """
 
 from __future__ import annotations
@@ -179,7 +181,7 @@ EVENTS = {
     "vision": Event("vision", "Vision", CIFAR10, "accuracy", "higher", 0.30, max_p90_latency_s=0.010),
     # 10 timed generations of 200 characters: the uncached baseline takes about 2 s each.
     "generation": Event("generation", "Generation", MOBY_DICK, "tokens_per_s", "higher", None,
-                        queries=10, time_limit_s=600.0, max_val_loss=2.0, min_queries=3),
+                        queries=10, time_limit_s=600.0, max_val_loss=2.4, min_queries=3),
 }
 
 
