@@ -34,7 +34,7 @@ The 2.4 nats/char line is measured, not guessed (`python bench/bench_capstone.py
 on the same held-out windows, counting models that see the previous 0, 1, 2, 3 characters
 score 3.12, 2.47, 2.01, 1.71 (add-k smoothing tuned on the held-out text itself, so an
 optimistic bar), uniform guessing 4.42; a model under 2.4 has learnt more than which character
-tends to follow which. The baseline GPT (800 training steps, about 5 minutes of CPU time)
+tends to follow which. The baseline GPT (800 training steps, 4-5 minutes of CPU time)
 scores 2.29 [2.27, 2.32]: it qualifies with its interval clear of the line, and a submission
 that trades quality for speed (fewer layers, narrower, int8) has about 0.1 nats to spend.
 """

@@ -150,8 +150,8 @@ def evaluate_generation(folder: Path, event, queries: int, inputs: np.ndarray, p
                                        ids.shape[1]) for i in range(0, len(ids), TEXT_BATCH)])
 
     outputs = {"scores": score(inputs)}
-    outputs["scrambled"], outputs["cuts"] = scrambled_futures(inputs, vocab)
-    outputs["scrambled_scores"] = score(outputs["scrambled"])
+    scrambled, outputs["cuts"] = scrambled_futures(inputs, vocab)
+    outputs["scrambled_scores"] = score(scrambled)
     texts = [checked_text(generate(p, new_tokens), p, new_tokens, vocab) for p in prompts]
     for k, text in enumerate(texts):
         outputs[f"text_{k}"], outputs[f"text_scores_{k}"] = text, score(text[None, :-1])[0]
@@ -161,7 +161,7 @@ def evaluate_generation(folder: Path, event, queries: int, inputs: np.ndarray, p
         start = time.perf_counter()
         text = generate(prompts[k], new_tokens)
         times.append(time.perf_counter() - start)
-        if not np.array_equal(np.asarray(_as_array(text)), texts[k]):
+        if not np.array_equal(np.asarray(text), texts[k]):
             raise SubmissionProblem("inconsistent_generation", f"timed generation {i + 1} after prompt "
                                     f"{k + 1} gave a different text than the checked one")
     return {"outputs": outputs, "times_s": times}
