@@ -7,8 +7,11 @@ from tinytorch.bench.stats import (
     bootstrap_median_ci,
     bootstrap_ratio_ci,
     iqr,
+    mean_interval,
     percentiles,
     permutation_test,
+    quantile_interval,
+    wilson_interval,
 )
 
 MEDIAN, SIGMA = 1e-3, 0.3  # lognormal timings: the median is exactly exp(mu)
@@ -85,3 +88,27 @@ def test_large_samples_are_resampled_in_bounded_blocks(monkeypatch):
     blocked = (bootstrap_median_ci(a), permutation_test(a, b, 300))
     assert blocked[1] < 0.05 and whole[1] < 0.05
     assert blocked[0] == pytest.approx(whole[0], rel=0.02)
+
+
+def test_wilson_interval_of_an_accuracy():
+    low, high = wilson_interval(9700, 10_000)
+    assert low < 0.97 < high and high - low < 0.01
+    assert wilson_interval(0, 50)[0] == 0.0 and wilson_interval(50, 50)[1] == pytest.approx(1.0)
+    assert wilson_interval(0, 50)[1] > 0  # no samples right is not proof of a zero rate
+
+
+def test_quantile_interval_covers_the_true_p90():
+    times = np.random.default_rng(0).exponential(1.0, 2000)
+    low, high = quantile_interval(times, 0.9)
+    assert low < np.log(10) < high  # the exponential's true p90
+    assert low < np.percentile(times, 90) < high
+
+
+def test_mean_interval_covers_the_true_mean_about_95_percent_of_the_time():
+    rng = np.random.default_rng(2)
+    covered = sum(low <= 1.0 <= high for low, high in (mean_interval(rng.exponential(1.0, 64))
+                                                       for _ in range(400)))
+    assert 0.90 <= covered / 400 <= 0.98
+    assert mean_interval([2.0, 2.0, 2.0]) == (2.0, 2.0)
+    with pytest.raises(ValueError, match="at least 2"):
+        mean_interval([1.0])

@@ -16,6 +16,20 @@ from tinytorch.capstone.leaderboard import (
 )
 
 
+def generation_result(team, chars_per_s):
+    r = {"schema": "tinytorch.capstone.result/1", "event": "generation", "submission": f"{team}-gpt",
+         "team": team, "created": "2026-11-30T08:00:00Z", "status": "scored", "problem": None,
+         "figures": {"val_loss_nats": {"value": 1.9, "ci_low": 1.88, "ci_high": 1.92, "characters": 16384},
+                     "tokens_per_s": {"value": chars_per_s, "ci_low": chars_per_s * 0.9,
+                                      "ci_high": chars_per_s * 1.1},
+                     "size_bytes": {"value": 500_000}},
+         "score": {"metric": "tokens_per_s", "value": chars_per_s, "better": "higher"}, "system": {},
+         "files": {"submission.py": {"sha256": "a" * 64, "bytes": 100},
+                   "weights.npz": {"sha256": "b" * 64, "bytes": 499_900}}}
+    validate_result(r)
+    return r
+
+
 def result(event, team, value, status="scored", submission=None, accuracy=0.98):
     metric = {"latency": "p90_latency_s", "lightweight": "size_bytes"}[event]
     figures = {"accuracy": {"value": accuracy, "ci_low": accuracy - 0.003, "ci_high": accuracy + 0.003,
@@ -72,3 +86,14 @@ def test_markdown_and_html_show_rankings_problems_and_the_score(tmp_path):
     assert "&lt;script&gt;" in page and "<script>" not in page
     md, html = write_leaderboard(RESULTS, tmp_path / "board")
     assert md.read_text() == text and html.read_text().startswith("<!doctype html>")
+
+
+def test_generation_counts_in_the_all_around_as_characters_per_second_higher_is_better():
+    results = RESULTS + [generation_result("baseline", 100.0), generation_result("fast", 500.0)]
+    rows = {row["team"]: row for row in all_around(results)}
+    assert rows["fast"]["ratios"]["generation"][0] == pytest.approx(5.0)
+    assert rows["fast"]["score"] == pytest.approx((4.0 * 2.0 * 5.0) ** (1 / 3))
+    text = markdown(results)
+    assert ("## Generation: Moby Dick characters, tokens_per_s (higher is better; qualifies with "
+            "validation loss <= 2.4 nats/char") in text
+    assert "| 1 | fast | fast-gpt | 500 chars/s [450 chars/s, 550 chars/s] | 1.900 nats/char [1.880" in text

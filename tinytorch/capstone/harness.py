@@ -16,9 +16,17 @@ tinytorch Module or a callable on NumPy batches, and optionally `TEAM = "name"`)
    percentiles and intervals from the single-stream timings (`tinytorch.bench.Measurement`),
    and decides whether the submission qualifies.
 
+Generation (a language model, see `events`): the figure is greedy characters per second
+(`Measurement` of the timed generations, median with its bootstrap interval); the harness
+computes the held-out loss from the model's scores itself, checks that no score looked at the
+characters after it (scores before a cut point must not change when everything after it is
+changed), and checks every generated character against the model's own uncached forward pass
+over the generated text: it must be that pass's argmax (up to TIE_NATS for a genuine tie), or
+the submission is disqualified (`wrong_tokens`), however fast it was.
+
 A bad submission gets a result whose `problem` names what went wrong (`syntax_error`,
-`forbidden_import`, `network`, `timeout`, `wrong_output_shape`, `missing_weights`, ...); the
-harness itself does not raise on a submission's fault.
+`forbidden_import`, `network`, `timeout`, `wrong_output_shape`, `missing_weights`,
+`wrong_tokens`, ...); the harness itself does not raise on a submission's fault.
 """
 
 from __future__ import annotations
@@ -26,7 +34,6 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-import math
 import os
 import subprocess
 import sys
@@ -39,7 +46,8 @@ import numpy as np
 
 from tinytorch.bench import Measurement, accuracy, system_info
 from tinytorch.bench.results import _check
-from tinytorch.capstone.events import Event, get_event
+from tinytorch.bench.stats import mean_interval, quantile_interval, wilson_interval
+from tinytorch.capstone.events import Event, TextTask, get_event
 from tinytorch.capstone.rules import SOURCE_FILE, SubmissionProblem, check_source, check_weights, load_weights
 
 SCHEMA_ID = "tinytorch.capstone.result/1"
@@ -49,6 +57,12 @@ SCHEMA_ID = "tinytorch.capstone.result/1"
 # and is what the browser has anyway.
 BLAS_THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 STATUSES = ("scored", "not_qualified", "failed")
+# A generated character counts as the model's greedy choice when its score is within this of
+# the best one: a cached and an uncached pass add the same float32 numbers in a different
+# order (differences of about 1e-6 here), and a real tie may go either way. A cache that is
+# wrong moves scores by far more (tests/capstone measure it).
+TIE_NATS = 1e-3
+CAUSAL_TOLERANCE = 1e-4
 _FIGURE = {"type": "object", "required": ["value"], "additionalProperties": {"type": ["number", "null"]}}
 RESULT_SCHEMA = {
     "$id": SCHEMA_ID,
@@ -101,28 +115,8 @@ def _team(folder: Path) -> str:
     return folder.name
 
 
-def wilson_interval(correct: int, total: int, z: float = 1.959964) -> tuple[float, float]:
-    """95% interval of a proportion (Wilson score): an accuracy on 10,000 test images is known
-    to about +-0.3 points, so two submissions 0.1 points apart are not told apart by it."""
-    p = correct / total
-    centre = (p + z * z / (2 * total)) / (1 + z * z / total)
-    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def quantile_interval(values, q: float, z: float = 1.959964) -> tuple[float, float]:
-    """Distribution-free 95% interval of the q-quantile: the order statistics whose ranks are
-    the binomial count's interval n*q +- z*sqrt(n*q*(1-q)) (no assumption about the latency
-    distribution, which has a long right tail)."""
-    x = np.sort(np.asarray(values, dtype=np.float64))
-    n = x.size
-    spread = z * math.sqrt(n * q * (1 - q))
-    low, high = int(math.floor(n * q - spread)), int(math.ceil(n * q + spread))
-    return float(x[max(low, 0)]), float(x[min(high, n - 1)])
-
-
 def _run(folder: Path, event: Event, queries: int, time_limit_s: float,
-         python: str) -> tuple[dict, np.ndarray]:
+         python: str) -> tuple[dict, dict[str, np.ndarray]]:
     """Run the submission in a fresh process; its report and outputs, or a SubmissionProblem."""
     package_root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **BLAS_THREADS,
@@ -144,7 +138,8 @@ def _run(folder: Path, event: Event, queries: int, time_limit_s: float,
                                     f"{proc.returncode} and no report: {' | '.join(tail)}") from None
         if "problem" in report:
             raise SubmissionProblem(report["problem"]["kind"], report["problem"]["message"])
-        return report, np.load(Path(out, "outputs.npy"), allow_pickle=False)
+        with np.load(Path(out, "outputs.npz"), allow_pickle=False) as outputs:
+            return report, {name: outputs[name] for name in outputs.files}
 
 
 def evaluate(folder, event: str | Event, *, queries: int | None = None, time_limit_s: float | None = None,
@@ -152,8 +147,9 @@ def evaluate(folder, event: str | Event, *, queries: int | None = None, time_lim
     """The result of submission `folder` in `event` (a dict matching RESULT_SCHEMA)."""
     folder, event = Path(folder), event if isinstance(event, Event) else get_event(event)
     queries = event.queries if queries is None else queries
-    if queries < 10:
-        raise ValueError(f"need at least 10 timed queries for a p90, got {queries}")
+    if queries < event.min_queries:
+        raise ValueError(f"the {event.name} event needs at least {event.min_queries} timed queries, "
+                         f"got {queries}")
     started = time.perf_counter()
     files = file_hashes(folder) if folder.is_dir() else {}
     result = {"schema": SCHEMA_ID, "event": event.name, "submission": folder.name or str(folder),
@@ -172,13 +168,74 @@ def evaluate(folder, event: str | Event, *, queries: int | None = None, time_lim
         result["figures"]["wall_s"] = {"value": time.perf_counter() - started}
         return result
     result["system"] = report["system"]  # the machine the submission actually ran on
-    result["figures"] = _figures(outputs, labels, report["latencies_s"], files)
+    if isinstance(event.task, TextTask):
+        result["figures"] = _generation_figures(event, outputs, labels, report["times_s"], files)
+        disqualified = _lookahead_problem(outputs) or _token_problem(event.task, outputs)
+    else:
+        result["figures"] = _figures(outputs["scores"], labels, report["latencies_s"], files)
+        disqualified = None
     result["figures"]["wall_s"] = {"value": time.perf_counter() - started}
     result["score"] = {"metric": event.metric, "value": result["figures"][event.metric]["value"],
                        "better": event.better}
-    result["status"], result["problem"] = _qualification(event, result["figures"])
+    result["status"], result["problem"] = (("not_qualified", disqualified) if disqualified
+                                           else _qualification(event, result["figures"]))
     validate_result(result)
     return result
+
+
+def _generation_figures(event: Event, outputs: dict, targets: np.ndarray, times: list[float],
+                        files: dict) -> dict:
+    """Held-out loss (nats per character, mean over windows with its interval) and greedy
+    characters per second (median over the timed generations with its interval)."""
+    scores = outputs["scores"].astype(np.float64)
+    top = scores.max(axis=-1, keepdims=True)
+    log_probs = scores - top - np.log(np.exp(scores - top).sum(axis=-1, keepdims=True))
+    picked = np.take_along_axis(log_probs, targets[..., None], axis=-1)[..., 0]
+    per_window = -picked.mean(axis=1)
+    loss_low, loss_high = mean_interval(per_window)
+    new_tokens = event.task.new_tokens
+    timings = Measurement.from_times(times, "greedy generation", items=new_tokens)
+    return {
+        "val_loss_nats": {"value": float(per_window.mean()), "ci_low": loss_low, "ci_high": loss_high,
+                          "characters": int(targets.size)},
+        "tokens_per_s": {"value": timings.throughput, "ci_low": new_tokens / timings.ci[1],
+                         "ci_high": new_tokens / timings.ci[0], "queries": timings.repeats,
+                         "tokens_per_query": new_tokens},
+        "median_generation_s": {"value": timings.median, "ci_low": timings.ci[0], "ci_high": timings.ci[1],
+                                "queries": timings.repeats},
+        "size_bytes": {"value": sum(f["bytes"] for f in files.values()), "files": len(files)},
+    }
+
+
+def _lookahead_problem(outputs: dict) -> dict | None:
+    """A language model's score for position t may use characters 0..t only: scores before
+    each window's cut point must not move when everything from the cut on is changed."""
+    for row, cut in enumerate(outputs["cuts"]):
+        before, after = outputs["scores"][row, :cut], outputs["scrambled_scores"][row, :cut]
+        moved = np.abs(before.astype(np.float64) - after).max()
+        if not moved <= CAUSAL_TOLERANCE * max(1.0, np.abs(before).max()):
+            return {"kind": "not_causal", "message": f"scores at positions before {cut} changed by "
+                    f"{moved:.3g} when the characters from position {cut} on were changed: the "
+                    "model looks at the characters it is predicting"}
+    return None
+
+
+def _token_problem(task: TextTask, outputs: dict) -> dict | None:
+    """Every generated character must be the argmax of the model's own uncached scores for the
+    text before it (within TIE_NATS): the first one that is not is named."""
+    tokenizer = task.tokenizer()
+    for k, prompt in enumerate(task.prompts):
+        text, scores = outputs[f"text_{k}"], outputs[f"text_scores_{k}"].astype(np.float64)
+        for t in range(len(prompt), len(text)):
+            row, got = scores[t - 1], int(text[t])
+            if row[got] < row.max() - TIE_NATS:
+                best = int(row.argmax())
+                return {"kind": "wrong_tokens", "message": f"after prompt {k + 1} ({prompt!r}), "
+                        f"generated character {t - len(prompt) + 1} is {tokenizer.decode([got])!r} but "
+                        f"the model's own uncached forward pass over the text before it picks "
+                        f"{tokenizer.decode([best])!r} (scores {row[got]:.4g} vs {row[best]:.4g}): "
+                        "the generation is not the model's greedy output"}
+    return None
 
 
 def _figures(outputs: np.ndarray, labels: np.ndarray, latencies: list[float], files: dict) -> dict:
@@ -199,6 +256,13 @@ def _figures(outputs: np.ndarray, labels: np.ndarray, latencies: list[float], fi
 
 
 def _qualification(event: Event, figures: dict) -> tuple[str, dict | None]:
+    if event.max_val_loss is not None:
+        loss = figures["val_loss_nats"]
+        if loss["value"] > event.max_val_loss:
+            return "not_qualified", {"kind": "loss_too_high", "message": f"validation loss "
+                                     f"{loss['value']:.3f} nats/char on {loss['characters']} held-out "
+                                     f"characters is above the event's {event.max_val_loss:g}"}
+        return "scored", None
     acc = figures["accuracy"]["value"]
     if acc < event.min_accuracy:
         return "not_qualified", {"kind": "accuracy_too_low", "message": f"accuracy {acc:.2%} on "
@@ -238,5 +302,4 @@ def load_results(folder) -> list[dict]:
     return results
 
 
-__all__ = ["RESULT_SCHEMA", "evaluate", "file_hashes", "load_results", "quantile_interval", "save_result",
-           "validate_result", "wilson_interval"]
+__all__ = ["RESULT_SCHEMA", "evaluate", "file_hashes", "load_results", "save_result", "validate_result"]

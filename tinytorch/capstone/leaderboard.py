@@ -4,7 +4,8 @@ Per event, the scored submissions are ranked by the event's figure (with its int
 ones that did not qualify or failed are listed with the problem the harness named.
 
 All-around (as MLPerf summarises): for each team, the ratio to the baseline in every event
-(> 1 is better: baseline p90 / team p90, baseline bytes / team bytes), combined by the
+(> 1 is better: baseline p90 / team p90, baseline bytes / team bytes, team characters per
+second / baseline characters per second), combined by the
 geometric mean, so a 4x gain in one event and a 0.5x loss in another score 1.41x, and no
 single event's unit dominates. Only teams scored in every event that has a baseline are
 ranked; the others are listed with how many events they completed. The interval is the
@@ -27,6 +28,10 @@ BASELINE_TEAM = "baseline"
 
 
 def _format(metric: str, value: float) -> str:
+    if metric == "tokens_per_s":
+        return f"{value:.4g} chars/s"
+    if metric == "val_loss_nats":
+        return f"{value:.3f} nats/char"
     if metric.endswith("_s"):
         return f"{value * 1e3:.3g} ms"
     if metric == "accuracy":
@@ -105,18 +110,15 @@ def tables(results: list[dict]) -> list[tuple[str, list[str], list[list[str]]]]:
             continue
         rows = [[str(i + 1), r["team"], r["submission"],
                  _with_interval(event.metric, r["figures"][event.metric]),
-                 _with_interval("accuracy", r["figures"]["accuracy"]),
+                 _with_interval(event.quality, r["figures"][event.quality]),
                  r["files"]["weights.npz"]["sha256"][:12]]
                 for i, r in enumerate(ranked(results, name))]
         rows += [["-", r["team"], r["submission"], r["status"].replace("_", " "),
                   f"{r['problem']['kind']}: {r['problem']['message']}", ""]
                  for r in entries if r["status"] != "scored"]
-        qualifies = f"accuracy >= {event.min_accuracy:.0%}"
-        if event.max_p90_latency_s:
-            qualifies += f", p90 <= {_format('p90_latency_s', event.max_p90_latency_s)}"
         sections.append((f"{event.title}: {event.task.name}, {event.metric} ({event.better} is better; "
-                         f"qualifies with {qualifies})",
-                         ["rank", "team", "submission", event.metric, "accuracy", "weights sha256"], rows))
+                         f"qualifies with {event.qualifies_with()})",
+                         ["rank", "team", "submission", event.metric, event.quality, "weights sha256"], rows))
     overall = all_around(results)
     if overall:
         header = ["rank", "team", "score (geometric mean)"] + [f"{e} ratio" for e in EVENTS if

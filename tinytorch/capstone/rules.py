@@ -133,13 +133,19 @@ def _row_set(rows: np.ndarray) -> set[bytes]:
 def check_weights(weights: dict[str, np.ndarray], inputs: np.ndarray, labels: np.ndarray,
                   label_run: int = 64) -> None:
     """Refuse weights that carry held-out data: any array holding a test input as a row
-    (as the float32 inputs the harness serves, or as the original uint8 pixels), or whose
-    first `label_run` values are a run of consecutive held-out labels. A model cannot need
-    either; a lookup table of the answers would."""
+    (images: as the float32 inputs the harness serves, or as the original uint8 pixels; text:
+    a held-out window of character ids in any integer or float32 form), or whose first
+    `label_run` values are a run of consecutive held-out labels (or characters). A model
+    cannot need either; a lookup table of the answers would."""
     features = int(np.prod(inputs.shape[1:]))
     flat_inputs = inputs.reshape(len(inputs), features)
-    forms = {np.dtype(np.float32): _row_set(flat_inputs),
-             np.dtype(np.uint8): _row_set(np.rint(flat_inputs * 255).astype(np.uint8))}
+    if flat_inputs.dtype.kind in "iu":
+        forms = {np.dtype(t): _row_set(flat_inputs.astype(t))
+                 for t in (np.int64, np.int32, np.int16, np.uint8, np.float32)}
+    else:
+        forms = {np.dtype(np.float32): _row_set(flat_inputs),
+                 np.dtype(np.uint8): _row_set(np.rint(flat_inputs * 255).astype(np.uint8))}
+    labels = labels.reshape(-1)
     windows = (np.lib.stride_tricks.sliding_window_view(labels, label_run)
                if len(labels) >= label_run else None)
     for name, array in weights.items():

@@ -3,7 +3,8 @@
 The event ranks bytes on disk, so the file holds as little as the model needs:
 - structured pruning of inputs: pixels that are blank in (almost) every training digit never
   trained their weights; `pixels` lists the kept ones, their columns alone are stored;
-- int8 weights, symmetric per output row (`w = q * scale[row]`): a quarter of float32;
+- int8 weights, symmetric per output row (`w = q * scale[row]`, tinytorch.perf.quantization's
+  QuantizedTensor): a quarter of float32;
 - the .npz is deflated (train.py sets COMPRESSED).
 At build time the weights are expanded back to float32 (dropped pixels get zero weights), so
 it runs as an ordinary tinytorch MLP: smaller on disk, not faster."""
@@ -11,12 +12,14 @@ it runs as an ordinary tinytorch MLP: smaller on disk, not faster."""
 import numpy as np
 
 import tinytorch.nn as nn
+from tinytorch.perf.quantization import QuantizedTensor
 
 TEAM = "reference"
 
 
 def dequantize(q, scale):
-    return q.astype(np.float32) * scale.astype(np.float32)[:, None]
+    """Per-row symmetric int8 back to float32 (the zero points, all 0, are not stored)."""
+    return QuantizedTensor(q, scale, np.zeros(scale.shape, np.int8), q.shape, bits=8, axis=0).dequantize()
 
 
 def build_model(weights):
