@@ -146,8 +146,9 @@ def _(charts, np):
 def _(charts, convolution, digit, digit_index, digit_labels, mo, signed_png):
     _maps = convolution.feature_maps(digit, convolution.kernel_stack())
     _scale = max(2, 112 // digit.shape[-1])
-    mo.hstack([mo.image(charts.png(digit, scale=_scale), caption=f"a {digit_labels[digit_index.value]}")]
-              + [mo.image(signed_png(m, _scale), caption=name)
+    _label = f"a {digit_labels[digit_index.value]}"
+    mo.hstack([mo.image(charts.png(digit, scale=_scale), caption=_label, width=112)]
+              + [mo.image(signed_png(m, _scale), caption=name, width=112)
                  for name, m in zip(convolution.KERNELS, _maps, strict=True)],
               justify="start", wrap=True)
     return

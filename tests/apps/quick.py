@@ -16,4 +16,5 @@ SETTINGS: dict[str, dict] = {
     "07_training": {"budget": dict(max_epochs=3, measure_points=64, batch_sizes=(16, 64), widths=(8,))},
     "09_convolutions": {"budget": dict(train_samples=512, test_samples=200, batch_size=64, speed_images=1,
                                        linear_batch=2, repeat=1)},
+    "10_tokenization": {"budget": dict(corpus_chars=5000, heldout_chars=1000, measure_points=3)},
 }

@@ -75,6 +75,7 @@ APPS = {
     "module-07": "07_training",
     "module-08": "08_dataloader",
     "module-09": "09_convolutions",
+    "module-10": "10_tokenization",
     "milestone-1957": "milestone_1957_perceptron",
     "milestone-1969": "milestone_1969_xor",
     "milestone-1986": "milestone_1986_mlp",
