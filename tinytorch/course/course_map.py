@@ -76,6 +76,7 @@ APPS = {
     "module-08": "08_dataloader",
     "module-09": "09_convolutions",
     "module-10": "10_tokenization",
+    "module-11": "11_embeddings",
     "milestone-1957": "milestone_1957_perceptron",
     "milestone-1969": "milestone_1969_xor",
     "milestone-1986": "milestone_1986_mlp",
