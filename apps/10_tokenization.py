@@ -324,8 +324,8 @@ def _(
         and all {_last["vocabulary size"] - 256:,} merges **{_last["tokens per character"]:.3f}**:
         a context of 256 tokens then holds about
         **{256 / _last["tokens per character"]:,.0f}** characters instead of
-        {256 / _first["tokens per character"]:,.0f}. The first merges help most (" the", "ing"),
-        later ones save less each. Encoding replays every merge in Python: it runs at
+        {256 / _first["tokens per character"]:,.0f}. The first merges (the commonest pairs) save
+        the most; each later one saves less. Encoding replays every merge in Python: it runs at
         **{_last["characters per second"]:,.0f}** characters per second here with all merges.
         """),
     ])
