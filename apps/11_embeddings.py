@@ -269,7 +269,8 @@ def _(char_model, char_training, characters, kind_of, make_char_model, mo, np, s
     _shown = {" ": "␣", "\n": "↵"}
 
     def _neighbours(c):
-        return ", ".join(f"`{_shown.get(n, n)}` {s:.2f}" for n, s in similarity.nearest(_table, characters, c))
+        pairs = similarity.nearest(_table, characters, c)
+        return ", ".join(f"`{_shown.get(n, n)}` {s:.2f}" for n, s in pairs)
 
     _rows = "\n".join(f"| `{_shown.get(c, c)}` ({kind_of(c)}) | {_neighbours(c)} |" for c in _probes)
     _groups = "\n".join(f"| {k} | {_before[k]:+.3f} | {_after[k]:+.3f} |" for k in _after)
