@@ -184,7 +184,7 @@ def _(alt, projection):
 @app.cell(hide_code=True)
 def _(characters, embedding_map, make_char_model, mo):
     mo.vstack([mo.md(f"{len(characters)} characters. Before training, the vectors are random "
-                     "(normal, as PyTorch initialises them): no pattern."),
+                     "(normal, standard deviation 0.1): no pattern."),
                embedding_map(make_char_model(len(characters))[0].weight.numpy(), characters,
                              "untrained embeddings")])
     return
