@@ -14,4 +14,9 @@ SETTINGS: dict[str, dict] = {
     "05_autograd": {"budget": {"n": 1000, "depths": (1, 4)}},
     "06_optimizers": {"budget": {"sizes": (100, 1000)}},
     "07_training": {"budget": dict(max_epochs=3, measure_points=64, batch_sizes=(16, 64), widths=(8,))},
+    "09_convolutions": {"budget": dict(train_samples=512, test_samples=200, batch_size=64, speed_images=1,
+                                       linear_batch=2, repeat=1)},
+    "10_tokenization": {"budget": dict(corpus_chars=5000, heldout_chars=1000, measure_points=3)},
+    "11_embeddings": {"budget": dict(train_chars=3000, heldout_chars=500, batch_size=128, lookup_tokens=64,
+                                     vocab_sizes=(16, 64), repeat=1)},
 }

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tinytorch.core.tokenization import BPETokenizer, CharTokenizer, Tokenizer
+from tinytorch.core.tokenization import BPETokenizer, CharTokenizer, Tokenizer, merge_steps
 
 CORPUS = ("the cat sat on the mat. the cat ate the rat; the rat sat on the hat. " * 20
           + "Ahab's whale, 1851: \"Call me Ishmael.\"\n")
@@ -206,3 +206,25 @@ def test_the_textbooks_build_vocab_names_the_same_vocabulary(chars):
     assert listed.decode(listed.encode(f"dab{EOT}")) == f"dab{EOT}"
     with pytest.raises(ValueError, match="single characters"):
         CharTokenizer(["ab", "c"])
+
+
+def test_merge_steps_record_each_merge_and_the_text_length_after_it():
+    text = "low lower lowest low low"
+    steps = list(merge_steps(text, 5))
+    assert [s.pair for s in steps] == BPETokenizer.train(text, 256 + 5).merges
+    assert [s.new_id for s in steps] == list(range(256, 261))
+    assert steps[0].pair == (ord("l"), ord("o")) and steps[0].count == 5
+    tokenizer = BPETokenizer([s.pair for s in steps])
+    for k, step in enumerate(steps, start=1):  # the recorded length is the encoded length
+        assert step.tokens == len(BPETokenizer([s.pair for s in steps[:k]]).encode(text))
+    assert steps[-1].tokens == len(tokenizer.encode(text)) < len(text.encode())
+
+
+def test_merge_steps_count_a_run_of_one_byte_exactly():
+    (step,) = merge_steps("aaa", 1)
+    assert step.pair == (97, 97) and step.count == 2 and step.tokens == 2  # "aa" + "a"
+
+
+def test_merge_steps_refuse_a_negative_count():
+    with pytest.raises(ValueError, match="n_merges must be a non-negative integer"):
+        list(merge_steps("abc", -1))

@@ -46,9 +46,9 @@ def test_navigation_links_only_to_apps_that_exist():
 
 def test_next_names_what_comes_next_even_before_its_app_exists():
     assert "Next: 05 Autograd" in course_map.nav_html("module-04", in_browser=True)
-    last = course_map.nav_html("milestone-1986", in_browser=True)
-    assert "Next: 09 Spatial (convolutions)</b> (coming soon)" in last
-    assert "href=\"../09" not in last
+    last = course_map.nav_html("module-19", in_browser=True)
+    assert "Next: Milestone 2018</b> (coming soon)" in last
+    assert "href=\"../milestone_2018" not in last
 
 
 def test_plain_names_outside_the_browser():
@@ -69,4 +69,4 @@ def test_command_line_lists_the_course_and_finds_an_apps_file(capsys):
     listing = capsys.readouterr().out.splitlines()
     assert listing[0].split() == ["01", "Tensor", "01_tensor"] and "(coming)" in listing[-1]
     assert course_map.main(["app", "1986"]) == 0 and capsys.readouterr().out == "milestone_1986_mlp\n"
-    assert course_map.main(["app", "09"]) == 2 and "has no app yet" in capsys.readouterr().err
+    assert course_map.main(["app", "19"]) == 2 and "has no app yet" in capsys.readouterr().err

@@ -26,6 +26,8 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -232,30 +234,13 @@ class BPETokenizer(Tokenizer):
     @classmethod
     def train(cls, text: str, vocab_size: int, special_tokens=(),
               pattern: str = CHUNK_PATTERN) -> BPETokenizer:
-        """Learn `vocab_size - 256 - len(special_tokens)` merges from `text`.
-
-        The text is cut into chunks (words with their leading space, numbers, punctuation);
-        each distinct chunk is stored once, weighted by how often it occurs, in one flat id
-        array with -1 between chunks. A merge step is then a few whole-array operations:
-        count every adjacent pair (weighted), take the most frequent, rewrite its occurrences.
-        Stops early if no pair is left to merge.
-        """
+        """Learn `vocab_size - 256 - len(special_tokens)` merges from `text` (`merge_steps`
+        shows how); stops early if no pair is left to merge."""
         n_merges = vocab_size - 256 - len(special_tokens)
         if n_merges < 0:
             raise ValueError(f"vocab_size {vocab_size} is smaller than the 256 byte tokens plus "
                              f"{len(special_tokens)} special tokens")
-        splitter = _special_token_splitter(special_tokens)
-        pieces = splitter.split(text)[::2] if splitter else [text]
-        chunker = re.compile(pattern)
-        counts = Counter(chunk for piece in pieces for chunk in _chunks(chunker, piece))
-        ids, weights = _flatten_chunks(counts)
-        merges = []
-        for new_id in range(256, 256 + n_merges):
-            pair = _most_frequent_pair(ids, weights)
-            if pair is None:
-                break
-            merges.append(pair)
-            ids, weights = _merge(ids, weights, pair, new_id)
+        merges = [step.pair for step in merge_steps(text, n_merges, special_tokens, pattern)]
         return cls(merges, special_tokens, pattern)
 
     def _encode_ordinary(self, text: str) -> list[int]:
@@ -288,6 +273,45 @@ class BPETokenizer(Tokenizer):
 
     def config(self) -> dict:
         return {"merges": [list(pair) for pair in self.merges], "pattern": self.pattern}
+
+
+@dataclass(frozen=True)
+class MergeStep:
+    """One step of BPE training: `pair` became token `new_id`. `count` is how often the pair
+    occurred side by side (what training ranks pairs by; in a run "aaa" the pair "aa" counts
+    twice but merges once); after the merge the training text is `tokens` tokens long (it
+    started as its UTF-8 bytes, outside special tokens)."""
+
+    pair: tuple[int, int]
+    new_id: int
+    count: int
+    tokens: int
+
+
+def merge_steps(text: str, n_merges: int, special_tokens=(),
+                pattern: str = CHUNK_PATTERN) -> Iterator[MergeStep]:
+    """BPE training one merge at a time, for `BPETokenizer.train` and for watching it learn.
+
+    The text is cut into chunks (words with their leading space, numbers, punctuation);
+    each distinct chunk is stored once, weighted by how often it occurs, in one flat id array
+    with -1 between chunks. A merge step is then a few whole-array operations: count every
+    adjacent pair (weighted), take the most frequent, rewrite its occurrences. Stops after
+    `n_merges` steps, or earlier when no pair is left to merge.
+    """
+    if not isinstance(n_merges, int | np.integer) or n_merges < 0:
+        raise ValueError(f"n_merges must be a non-negative integer, got {n_merges!r}")
+    splitter = _special_token_splitter(_check_special_tokens(special_tokens))
+    pieces = splitter.split(text)[::2] if splitter else [text]
+    chunker = re.compile(pattern)
+    counts = Counter(chunk for piece in pieces for chunk in _chunks(chunker, piece))
+    ids, weights = _flatten_chunks(counts)
+    for new_id in range(256, 256 + n_merges):
+        found = _most_frequent_pair(ids, weights)
+        if found is None:
+            return
+        pair, count = found
+        ids, weights = _merge(ids, weights, pair, new_id)
+        yield MergeStep(pair, new_id, round(count), round(weights[ids >= 0].sum()))
 
 
 def _check_merge(rank: int, pair) -> tuple[int, int]:
@@ -326,15 +350,18 @@ def _flatten_chunks(counts: Counter) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _most_frequent_pair(ids: np.ndarray, weights: np.ndarray):
-    """The adjacent pair (a, b) with the largest total weight, ties to the smallest (a, b)."""
+    """The adjacent pair (a, b) with the largest total weight, ties to the smallest (a, b), and
+    that weight; None when no pair is left."""
     left, right = ids[:-1], ids[1:]
     inside = (left >= 0) & (right >= 0)
     if not inside.any():
         return None
     codes = (left[inside] << 32) | right[inside]
     unique_codes, which = np.unique(codes, return_inverse=True)
-    best = int(unique_codes[np.bincount(which, weights=weights[:-1][inside]).argmax()])
-    return best >> 32, best & 0xFFFFFFFF
+    totals = np.bincount(which, weights=weights[:-1][inside])
+    best = int(totals.argmax())
+    code = int(unique_codes[best])
+    return (code >> 32, code & 0xFFFFFFFF), float(totals[best])
 
 
 def _merge(ids: np.ndarray, weights: np.ndarray, pair: tuple, new_id: int):
@@ -354,4 +381,5 @@ def _merge(ids: np.ndarray, weights: np.ndarray, pair: tuple, new_id: int):
     return ids[keep], weights[keep]
 
 
-__all__ = ["CHUNK_PATTERN", "KNOWN_PATTERNS", "BPETokenizer", "CharTokenizer", "Tokenizer"]
+__all__ = ["CHUNK_PATTERN", "KNOWN_PATTERNS", "BPETokenizer", "CharTokenizer", "MergeStep", "Tokenizer",
+           "merge_steps"]
