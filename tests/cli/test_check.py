@@ -25,25 +25,13 @@ def with_code(source: str, name: str, code: str) -> str:
     raise AssertionError(f"no cell defines {name}")
 
 
-def solved(source: str, key: str) -> str:
-    """The app with every exercise's reference solution pasted in under the learner's name."""
-    for item in IN_APPS[key]:
+def solved(source: str, key: str, skip: tuple[str, ...] = ()) -> str:
+    """The app with the reference solutions pasted in under the learner's names (but `skip`)."""
+    for item in (i for i in IN_APPS[key] if i.learner_writes not in skip):
         solution = item.load().solution
         code = item.load().solution_code().replace(solution.__name__, item.learner_writes, 1)
         source = with_code(source, item.learner_writes, code)
     return source
-
-
-WRONG_SILU = """
-class MySiLU(Function):
-    def forward(self, x):
-        self.x = x
-        self.s = 1 / (1 + np.exp(-x))
-        return x * self.s
-
-    def backward(self, grad):
-        return grad * self.s  # forgot the product rule
-"""
 
 
 @pytest.fixture
@@ -68,7 +56,8 @@ def test_a_wrong_answer_fails_and_the_failure_replaces_the_pass(tinytorch_cli, t
     copy = tmp_path / "my_05.py"
     copy.write_text(solved(autograd_app, "module-05"))
     assert tinytorch_cli("check", "05", "--file", copy).returncode == 0
-    copy.write_text(with_code(solved(autograd_app, "module-05"), "MySiLU", WRONG_SILU))
+    forgot_the_product_rule = autograd_app.replace("raise NotImplementedError", "return grad * self.s", 1)
+    copy.write_text(solved(forgot_the_product_rule, "module-05", skip=("MySiLU",)))
     shown = tinytorch_cli("check", "05", "--file", copy)
     assert shown.returncode == 1
     assert "failed  equals the gradient of tinytorch's own SiLU" in shown.stdout

@@ -55,3 +55,14 @@ def test_usage_errors_say_what_to_do(tinytorch_cli, args, message):
     assert shown.returncode == 2 and message in shown.stderr
     no_traceback(shown)
     assert not tinytorch_cli.progress.exists()
+
+
+def test_a_run_keeps_the_other_datasets_figures(tinytorch_cli, mnist_data):
+    from tinytorch.course import learner_record
+
+    earlier = learner_record.record_milestone(learner_record.empty(), "milestone-1998",
+                                              {"cifar10_test_accuracy": 0.5}, False)
+    learner_record.save(earlier, tinytorch_cli.progress)
+    assert tinytorch_cli("milestone", "run", "1998", "--quick", "--limit", "128").returncode == 1
+    figures = tinytorch_cli.record()["milestones"]["milestone-1998"]["figures"]
+    assert figures["cifar10_test_accuracy"] == 0.5 and "mnist_test_accuracy" in figures

@@ -101,6 +101,7 @@ def run(args) -> int:
     path = args.file or checkout.root("apps") / "apps" / f"{entry.app}.py"
     if not path.is_file():
         raise CliError(f"no app file at {path}", exit_code=2)
+    checkout.require_marimo("tinytorch check")
     record_path = learner_record.default_path()
     record = learner_record.load(record_path)  # a corrupt record is named before anything runs
 

@@ -5,6 +5,7 @@ beside the package; a plain wheel install has only the package, and these comman
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -20,6 +21,13 @@ def root(needs: str) -> Path:
         raise CliError(f"{needs} is not beside this tinytorch ({ROOT}): this command needs a clone of "
                        "the course repository with tinytorch installed from it (pip install -e .)")
     return ROOT
+
+
+def require_marimo(command: str) -> None:
+    """The apps are marimo notebooks: without marimo, say how to install it, not ImportError."""
+    if importlib.util.find_spec("marimo") is None:
+        raise CliError(f"{command} needs marimo, which is not installed: pip install -e '.[course]' "
+                       "(or run python3 dev.py course once)")
 
 
 def import_recipes() -> None:

@@ -65,6 +65,7 @@ def run_course(args) -> int:
 
 def run_edit(args) -> int:
     root = checkout.root("apps")
+    checkout.require_marimo("tinytorch edit")
     if args.module is None:
         course_map.main([])
         print("which one? tinytorch edit 05", file=sys.stderr)
