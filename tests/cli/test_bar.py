@@ -25,7 +25,7 @@ def test_rate_and_time_left_come_from_the_clock():
     assert "elapsed 00:10" in line and "left 00:30" in line and "loss 1.234" in line
 
 
-def test_a_pipe_gets_a_line_per_tenth_not_per_step():
+def test_a_pipe_gets_a_line_after_the_first_step_and_per_tenth_not_per_step():
     clock, out = Clock(), io.StringIO()
     bar = Bar(1000, stream=out, clock=clock)
     for _ in range(1000):
@@ -33,8 +33,9 @@ def test_a_pipe_gets_a_line_per_tenth_not_per_step():
         bar.update()
     bar.close()
     lines = out.getvalue().splitlines()
-    assert len(lines) == 10 and "\r" not in out.getvalue()
-    assert "100/1000" in lines[0] and "100 steps/s" in lines[0] and "left 00:09" in lines[0]
+    assert len(lines) == 11 and "\r" not in out.getvalue()
+    assert "1/1000" in lines[0] and "100 steps/s" in lines[0] and "left 00:10" in lines[0]
+    assert "100/1000" in lines[1] and "left 00:09" in lines[1]
     assert "1000/1000" in lines[-1] and "left 00:00" in lines[-1]
 
 
@@ -55,3 +56,12 @@ def test_a_terminal_gets_one_redrawn_line():
 def test_an_empty_total_is_refused():
     with pytest.raises(ValueError, match="total >= 1"):
         Bar(0)
+
+
+def test_a_long_quiet_stretch_still_gets_a_line_a_minute():
+    clock, out = Clock(), io.StringIO()
+    bar = Bar(10_000, stream=out, clock=clock)
+    bar.update()
+    clock.now += 61
+    bar.update()
+    assert len(out.getvalue().splitlines()) == 2

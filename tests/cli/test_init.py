@@ -14,6 +14,8 @@ def test_help_lists_every_command(tinytorch_cli):
     for command in ("doctor", "course", "edit", "check", "milestone", "olympics", "progress"):
         assert command in shown.stdout
     assert tinytorch_cli("check", "--help").returncode == 0
+    version = tinytorch_cli("--version")
+    assert version.returncode == 0 and version.stdout.startswith("tinytorch ")
 
 
 def test_usage_errors_exit_2(tinytorch_cli):
@@ -33,12 +35,15 @@ def test_ctrl_c_exits_130_with_one_line(tinytorch_cli):
 
     run = tinytorch_cli.popen("milestone", "run", "2017", "--quick", "--steps", "100000",
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    first = run.stderr.readline()  # the progress bar's first line: training has started
-    assert "milestone 2017" in first, first
-    time.sleep(0.5)
-    run.send_signal(signal.SIGINT)
-    rest = run.stderr.read()
-    assert run.wait(timeout=60) == 130
+    try:
+        first = run.stderr.readline()  # the progress bar's first line: training has started
+        assert "milestone 2017" in first, first
+        time.sleep(0.5)
+        run.send_signal(signal.SIGINT)
+        rest = run.stderr.read()
+        assert run.wait(timeout=60) == 130
+    finally:
+        run.kill()  # never leave a 100000-step run behind a failed assertion
     assert rest.strip().splitlines()[-1] == "interrupted"
     assert "Traceback" not in rest
     assert not tinytorch_cli.progress.exists(), "an interrupted run records nothing"

@@ -66,3 +66,11 @@ def test_a_run_keeps_the_other_datasets_figures(tinytorch_cli, mnist_data):
     assert tinytorch_cli("milestone", "run", "1998", "--quick", "--limit", "128").returncode == 1
     figures = tinytorch_cli.record()["milestones"]["milestone-1998"]["figures"]
     assert figures["cifar10_test_accuracy"] == 0.5 and "mnist_test_accuracy" in figures
+
+
+def test_missing_data_is_one_line_naming_it(tinytorch_cli, tmp_path):
+    shown = tinytorch_cli("milestone", "run", "1986", "--quick",
+                          env={"TINYTORCH_DATA": str(tmp_path), "TINYTORCH_CACHE": str(tmp_path)})
+    assert shown.returncode == 1
+    assert "tinytorch milestone: " in shown.stderr and "mnist" in shown.stderr
+    no_traceback(shown)

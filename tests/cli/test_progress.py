@@ -30,12 +30,15 @@ def test_after_checks_and_a_milestone(tinytorch_cli):
     save(tinytorch_cli, *done,
          lambda r: learner_record.record_exercise(r, "module-03", "LINEAR", 1, 4),
          lambda r: learner_record.record_milestone(r, "milestone-1986", {"test_accuracy": 0.9712}, True,
-                                                   when="2026-11-29T10:00:00+00:00"))
+                                                   when="2026-11-29T10:00:00+00:00"),
+         lambda r: learner_record.record_milestone(r, "milestone-2018", {"events_scored": 1,
+                                                   "latency_p90_latency_s": 0.000412}, True))
     shown = tinytorch_cli("progress")
     lines = {line.split()[0]: line for line in shown.stdout.splitlines() if line.strip()}
     assert "exercises 2/2 passed" in lines["01"] and "exercises 0/2 passed" in lines["03"]
-    assert "achieved: test accuracy 97.12% (2026-11-29)" in lines["1986"]
+    assert "achieved: test accuracy 97.12% (2026-11-29); exercises 0/2 passed" in lines["1986"]
     assert "not achieved yet" in lines["1998"]
+    assert "events scored 1, latency p90 latency 0.412 ms" in lines["2018"]
     assert "Next: 03 Layers" in shown.stdout
 
 

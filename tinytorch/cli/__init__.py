@@ -17,9 +17,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+import tinytorch
 from tinytorch.cli import check, course, doctor, milestone, olympics, progress
 from tinytorch.cli.errors import CliError
 from tinytorch.course.learner_record import RecordError
+from tinytorch.datasets import DatasetError
 
 COMMANDS = (doctor, course, check, milestone, olympics, progress)
 
@@ -27,6 +29,7 @@ COMMANDS = (doctor, course, check, milestone, olympics, progress)
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="tinytorch", description=__doc__.splitlines()[0],
                                   epilog="Run `tinytorch COMMAND --help` for a command's options.")
+    top.add_argument("--version", action="version", version=f"tinytorch {tinytorch.__version__}")
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:
         command.add_parser(commands)
@@ -40,6 +43,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (CliError, RecordError) as error:
+    except (CliError, RecordError, DatasetError) as error:  # each message names the file or the fix
         print(f"tinytorch {args.command}: {error}", file=sys.stderr)
         return getattr(error, "exit_code", 1)

@@ -2,7 +2,8 @@
 
 Why not tqdm: one dependency fewer for thirty lines, and the course's recipes only need
 `update()`. On a terminal the bar redraws one line; elsewhere (a log file, CI, a test's pipe)
-it prints a plain line at every tenth of the way, so logs stay short and readable.
+it prints a plain line after the first step (the rate, and so the time left, is known from
+then on), at every tenth of the way and at least once a minute, so logs stay short.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class Bar:
     """`total` of `unit` (a plural: "batches"); `update(n, note)` after each. `clock` is for tests."""
 
     WIDTH = 24
+    QUIET_SECONDS = 60  # the longest a log goes without a line
 
     def __init__(self, total: int, label: str = "", unit: str = "steps", stream=None, clock=time.monotonic):
         if total < 1:
@@ -30,7 +32,7 @@ class Bar:
         self.clock, self.start = clock, clock()
         self.done, self.note = 0, ""
         self.live = getattr(self.stream, "isatty", lambda: False)()
-        self._last_tenth = 0
+        self._last_tenth, self._last_line = 0, self.start
 
     def update(self, n: int = 1, note: str = "") -> None:
         self.done = min(self.total, self.done + n)
@@ -38,8 +40,11 @@ class Bar:
         if self.live:
             self.stream.write("\r" + self.line())
             self.stream.flush()
-        elif (tenth := self.done * 10 // self.total) > self._last_tenth or self.done == self.total:
-            self._last_tenth = tenth
+            return
+        tenth, now = self.done * 10 // self.total, self.clock()
+        if (tenth > self._last_tenth or self.done in (n, self.total)
+                or now - self._last_line >= self.QUIET_SECONDS):
+            self._last_tenth, self._last_line = tenth, now
             self.stream.write(self.line() + "\n")
             self.stream.flush()
 

@@ -9,6 +9,9 @@ from tinytorch.course.exercises import IN_APPS
 from tinytorch.course.learner_record import dumps, is_done
 from tinytorch.course.milestone_goals import GOALS
 
+# Milestones achieved by their app's checks: their figures already say how many passed.
+CHECKED_MILESTONES = {g.key for g in GOALS if g.figure == "checks_passed"}
+
 
 def add_parser(commands) -> None:
     p = commands.add_parser("progress", help="what you have done, and what comes next",
@@ -22,6 +25,10 @@ def _figure(name: str, value: float) -> str:
         return f"{name.replace('_', ' ')} {value:.2%}"
     if name.endswith("seconds"):
         return f"{name.replace('_', ' ')} {value:.1f}"
+    if name.endswith("latency_s"):  # the Olympics' figures (2018)
+        return f"{name[:-2].replace('_', ' ')} {value * 1e3:.3g} ms"
+    if name.endswith("size_bytes"):
+        return f"{name[:-6].replace('_', ' ')} {value / 1024:.1f} KB"
     return f"{name.replace('_', ' ')} {value:.4g}"
 
 
@@ -29,17 +36,20 @@ def line(record: dict, entry) -> str:
     """One entry of the course path as the table shows it."""
     number = f"{entry.number:02d}" if entry.kind == "module" else str(entry.number)
     head = f"{number:>5}  {entry.title[:40]:<40}"
+    exercises = IN_APPS.get(entry.key, ())
+    passed = len(learner_record.exercises_passed(record, entry.key))
+    counted = f"exercises {passed}/{len(exercises)} passed"
     if entry.kind == "milestone":
         done = record["milestones"].get(entry.key)
         if done is None:
-            return f"{head}  not achieved yet"
-        figures = ", ".join(_figure(k, v) for k, v in sorted(done["figures"].items()))
-        state = "achieved" if done["achieved"] else "not achieved"
-        return f"{head}  {state}: {figures} ({done['date'][:10]})"
-    exercises = IN_APPS.get(entry.key, ())
+            state = "not achieved yet"
+        else:
+            figures = ", ".join(_figure(k, v) for k, v in sorted(done["figures"].items()))
+            state = f"{'achieved' if done['achieved'] else 'not achieved'}: {figures} ({done['date'][:10]})"
+        show_exercises = exercises and entry.key not in CHECKED_MILESTONES
+        return f"{head}  {state}" + (f"; {counted}" if show_exercises else "")
     if exercises:
-        passed = len(learner_record.exercises_passed(record, entry.key))
-        return f"{head}  exercises {passed}/{len(exercises)} passed"
+        return f"{head}  {counted}"
     if entry.key in record["read"]:
         return f"{head}  read ({record['read'][entry.key][:10]})"
     return f"{head}  {'' if entry.app else '(app coming)'}".rstrip()
