@@ -4,13 +4,13 @@
     python3 dev.py test      run the test suite on two workers (arguments go to pytest, one worker)
     python3 dev.py edit 04   open an app in marimo's editor (module number, milestone year)
 
-Both create `.venv/` beside this file on first use and reinstall only when pyproject.toml
-changes, so the second run starts at once.
+Each creates `.venv/` beside this file on first use and reinstalls only when pyproject.toml
+changes, so the second run starts at once. `course` and `edit` are the `tinytorch` command's
+(`tinytorch.cli`), run from `.venv/` with the shared data and wheels; see docs/cli.md.
 """
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import venv
@@ -21,9 +21,6 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 SHARED_DATA = ROOT.parent / "shared" / "data"
 SHARED_WHEELS = ROOT.parent / "shared" / "wheels"
-# numpy's Pyodide wheel: on no registry reachable here, so CI takes it from ../shared/wheels.
-NUMPY_WASM_WHEEL = "numpy-2.4.3-cp314-cp314-pyemscripten_2026_0_wasm32.whl"
-NUMPY_WASM_SHA256 = "c90162c4b09a5d8ac3ce975e0b4282ed5df06de446e3d0aec7406821fc5346e1"
 
 
 def run(*cmd, **kwargs) -> int:
@@ -56,43 +53,31 @@ def course_env() -> dict:
     env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
     if "TINYTORCH_DATA" not in env and SHARED_DATA.is_dir():
         env["TINYTORCH_DATA"] = str(SHARED_DATA)
-    if "TINYTORCH_WHEELS" not in env and (SHARED_WHEELS / NUMPY_WASM_WHEEL).is_file():
-        env["TINYTORCH_WHEELS"] = str(SHARED_WHEELS)
+    if "TINYTORCH_WHEELS" not in env and any(SHARED_WHEELS.glob("numpy-*pyemscripten*.whl")):
+        env["TINYTORCH_WHEELS"] = str(SHARED_WHEELS)  # `tinytorch doctor` checks its name and sha256
     return env
 
 
-def wheels_dir(env: dict) -> Path:
-    return Path(env.get("TINYTORCH_WHEELS", Path.home() / ".cache" / "tinytorch-wheels"))
-
-
-def ci_preflight(env: dict) -> list[str]:
-    """What CI lacks to run every test. Elsewhere the browser tests skip, naming what is
-    missing; in CI a skip would hide that the site and the browser were never tested."""
-    problems = []
-    if shutil.which("chromium") is None:
-        problems.append("Debian's chromium is not installed (.ci/run installs it with apt-get)")
-    wheel = wheels_dir(env) / NUMPY_WASM_WHEEL
-    if not wheel.is_file():
-        problems.append(f"numpy's wasm wheel is not at {wheel} (CI takes it from ../shared/wheels)")
-    elif hashlib.sha256(wheel.read_bytes()).hexdigest() != NUMPY_WASM_SHA256:
-        problems.append(f"{wheel} does not have the sha256 Pyodide publishes ({NUMPY_WASM_SHA256})")
-    return problems
+def tinytorch(*args: str) -> int:
+    """The `tinytorch` command of the virtual environment (tinytorch.cli)."""
+    return run(BIN / "python", "-m", "tinytorch", *args, env=course_env())
 
 
 def course() -> int:
-    """Build the site and serve it. Self-hosted (no third-party requests) when numpy's wasm
-    wheel is at hand; otherwise the browser fetches Pyodide's packages from its CDN."""
+    """Build the site and serve it (`tinytorch course`): self-hosted when numpy's wasm wheel is
+    at hand, otherwise the browser fetches Pyodide's packages from its CDN."""
     ensure_env("site")
-    env = course_env()
-    self_host = ["--self-host"] if any(wheels_dir(env).glob("numpy-*pyemscripten*.whl")) else []
-    return run(BIN / "python", "build_site.py", *self_host, "--serve", env=env)
+    return tinytorch("course")
 
 
 def test(pytest_args: list[str]) -> int:
     ensure_env("dev,site")
     env = course_env()
-    if os.environ.get("CI") == "true" and (problems := ci_preflight(env)):
-        print("CI cannot run the browser tests:\n  " + "\n  ".join(problems))
+    # Elsewhere the browser tests skip, naming what is missing; in CI a skip would hide that the
+    # site and the browser were never tested, so Chromium and the wasm wheel are required.
+    if os.environ.get("CI") == "true" and tinytorch("doctor", "--ci") != 0:
+        print("CI cannot run the browser tests: see `missing` above (.ci/run installs chromium; "
+              "CI takes the wheel from ../shared/wheels)")
         return 1
     # The whole default run is spread over two processes (tests/once.py shares the site builds
     # between them): it is what keeps CI's run under 15 minutes on two cores. A targeted run
@@ -106,20 +91,9 @@ def test(pytest_args: list[str]) -> int:
 
 
 def edit(which: list[str]) -> int:
-    """Open one app with `marimo edit`, with the environment's tools (marimo needs `uv`) on
-    PATH. The number is looked up in the course map (`tinytorch.course.course_map`)."""
+    """Open one app with `marimo edit` (`tinytorch edit`); without a number, list the apps."""
     ensure_env("site")
-    lookup = [BIN / "python", "-m", "tinytorch.course.course_map"]
-    if len(which) != 1:
-        run(*lookup)
-        print("which one? python3 dev.py edit 04")
-        return 2
-    found = subprocess.run([str(c) for c in [*lookup, "app", which[0]]], cwd=ROOT,
-                           capture_output=True, text=True)
-    if found.returncode != 0:
-        print(found.stderr.strip())
-        return 2
-    return run(BIN / "marimo", "edit", Path("apps") / f"{found.stdout.strip()}.py", env=course_env())
+    return tinytorch("edit", *which)
 
 
 def main() -> int:

@@ -23,7 +23,7 @@ import time
 
 import tinytorch
 import tinytorch.nn as nn
-from milestones.common import PrintEpoch
+from milestones.common import BatchProgress, PrintEpoch
 from tinytorch.core import spatial
 from tinytorch.core.checkpoint import save_checkpoint
 from tinytorch.core.dataloader import DataLoader, TensorDataset
@@ -84,7 +84,9 @@ class StepSchedulePerBatch(Callback):
         self.scheduler.step()
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, progress=None) -> dict:
+    """Run the recipe; returns the dataset and the measured figures. `progress(total=, unit=)`
+    makes a progress bar advanced after every batch (`tinytorch milestone run` passes one)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", choices=["mnist", "cifar10"], default="mnist")
     parser.add_argument("--epochs", type=int)
@@ -130,14 +132,17 @@ def main(argv: list[str] | None = None) -> None:
     steps = epochs * len(train)
     schedule = LinearWarmupLR(optimizer, warmup_steps=max(steps // 5, 1), total_steps=steps)
     print(model, flush=True)
-    trainer = Trainer(model, optimizer, loss_fn=loss_fn,
-                      callbacks=[StepSchedulePerBatch(schedule), PrintEpoch()])
+    callbacks = [StepSchedulePerBatch(schedule), PrintEpoch()]
+    if progress is not None:
+        callbacks.append(BatchProgress(progress(total=steps, unit="batches")))
+    trainer = Trainer(model, optimizer, loss_fn=loss_fn, callbacks=callbacks)
     start = time.perf_counter()
     history = trainer.fit(train, test, epochs=epochs)
-    print(f"final test accuracy {history[-1]['val_accuracy']:.4f}, wall time "
-          f"{time.perf_counter() - start:.1f} s", flush=True)
+    seconds = time.perf_counter() - start
+    print(f"final test accuracy {history[-1]['val_accuracy']:.4f}, wall time {seconds:.1f} s", flush=True)
     if args.save:
         print(f"trained weights saved to {save_checkpoint(args.save, model)}")
+    return {"dataset": args.dataset, "accuracy": history[-1]["val_accuracy"], "seconds": seconds}
 
 
 if __name__ == "__main__":

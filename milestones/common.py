@@ -19,3 +19,18 @@ class PrintEpoch(Callback):
               f"train acc {logs['train_accuracy']:.4f}  test acc {logs['val_accuracy']:.4f}  "
               f"epoch {logs['seconds']:5.1f} s  total {time.perf_counter() - self.start:6.1f} s",
               flush=True)
+
+
+class BatchProgress(Callback):
+    """Advance a progress bar (`tinytorch.cli.bar.Bar`, or anything with `update` and `close`)
+    after every batch, showing the batch's loss: how `tinytorch milestone run` shows rate and
+    time left while a recipe trains."""
+
+    def __init__(self, bar):
+        self.bar = bar
+
+    def on_batch_end(self, trainer, batch, loss):
+        self.bar.update(1, f"loss {loss:.3f}")
+
+    def on_train_end(self, trainer):
+        self.bar.close()

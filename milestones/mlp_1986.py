@@ -21,7 +21,7 @@ import numpy as np
 
 import tinytorch
 import tinytorch.nn as nn
-from milestones.common import PrintEpoch
+from milestones.common import BatchProgress, PrintEpoch
 from tinytorch.core.checkpoint import save_checkpoint
 from tinytorch.core.dataloader import DataLoader, TensorDataset
 from tinytorch.core.schedulers import CosineAnnealingLR
@@ -40,7 +40,7 @@ def build_model(hidden: list[int], dropout: float) -> nn.Module:
     return nn.Sequential(*layers, nn.Linear(width, 10))
 
 
-def train_tinytorch(args, data) -> dict:
+def train_tinytorch(args, data, progress=None) -> dict:
     (x_train, y_train), (x_test, y_test) = data
     tinytorch.manual_seed(args.seed)
     normalize = Compose([ToFloat(), Normalize(MEAN, STD)])
@@ -49,8 +49,11 @@ def train_tinytorch(args, data) -> dict:
     test = DataLoader(TensorDataset(x_test, y_test), 1000, transform=normalize)
     model = build_model(args.hidden, args.dropout)
     optimizer = tinytorch.optim.Adam(model.parameters(), lr=args.lr)
+    callbacks = [PrintEpoch()]
+    if progress is not None:
+        callbacks.append(BatchProgress(progress(total=args.epochs * len(train), unit="batches")))
     trainer = Trainer(model, optimizer, scheduler=CosineAnnealingLR(optimizer, args.epochs),
-                      callbacks=[PrintEpoch()])
+                      callbacks=callbacks)
     start = time.perf_counter()
     history = trainer.fit(train, test, epochs=args.epochs)
     if args.save:
@@ -93,7 +96,9 @@ def train_torch(args, data, epochs: int) -> dict:
     return {"accuracy": acc, "epoch_seconds": float(np.median(times))}
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, progress=None) -> dict:
+    """Run the recipe; returns the measured figures. `progress(total=, unit=)` makes a progress
+    bar advanced after every batch (`tinytorch milestone run` passes one)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--hidden", type=int, nargs="+", default=[512, 256])
@@ -111,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"MLP 784-{'-'.join(map(str, args.hidden))}-10, Adam lr {args.lr} cosine, batch "
           f"{args.batch_size}, dropout {args.dropout}, {args.epochs} epochs, MNIST "
           f"({len(data[0][0])} train / {len(data[1][0])} test)")
-    ours = train_tinytorch(args, data)
+    ours = train_tinytorch(args, data, progress)
     print(f"tinytorch: test accuracy {ours['accuracy']:.4f}, wall time {ours['seconds']:.1f} s, "
           f"median epoch {ours['epoch_seconds']:.2f} s")
     if args.torch:
@@ -119,9 +124,10 @@ def main(argv: list[str] | None = None) -> None:
             theirs = train_torch(args, data, args.torch_epochs)
         except ImportError:
             print("PyTorch not importable (pip install torch==2.13.0 for the CPU build)")
-            return
+            return ours
         print(f"pytorch ({args.torch_epochs} epochs): median epoch {theirs['epoch_seconds']:.2f} s; "
               f"epoch time ratio tinytorch/pytorch = {ours['epoch_seconds'] / theirs['epoch_seconds']:.2f}")
+    return ours
 
 
 if __name__ == "__main__":

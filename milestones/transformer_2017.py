@@ -49,7 +49,9 @@ def evaluate(model: GPT, data: np.ndarray, starts: np.ndarray, batch_size: int) 
     return float(np.mean(losses))
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, progress=None) -> dict:
+    """Run the recipe; returns the measured figures. `progress(total=, unit=)` makes a progress
+    bar advanced after every step (`tinytorch milestone run` passes one)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--batch-size", type=int, default=32)
@@ -89,6 +91,7 @@ def main(argv: list[str] | None = None) -> None:
           f"{args.context}, {model.num_parameters():,} parameters; batch {args.batch_size}, "
           f"{args.steps} steps, AdamW lr {args.lr} warm-up + cosine", flush=True)
 
+    bar = progress(total=args.steps, unit="steps") if progress is not None else None
     start, running = time.perf_counter(), None
     rng = default_generator()
     for step in range(1, args.steps + 1):
@@ -100,17 +103,22 @@ def main(argv: list[str] | None = None) -> None:
         optimizer.step()
         schedule.step()
         running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
+        if bar is not None:
+            bar.update(1, f"loss {running:.3f}")
         if step % args.eval_every == 0 or step == args.steps:
             val_loss = evaluate(model, val, val_starts, args.batch_size)
             print(f"step {step:5d}  train {running:.3f}  val {val_loss:.3f} nats/char  "
                   f"{time.perf_counter() - start:7.1f} s", flush=True)
 
-    print(f"final validation loss {val_loss:.3f} nats/char, training wall time "
-          f"{time.perf_counter() - start:.1f} s")
+    if bar is not None:
+        bar.close()
+    seconds = time.perf_counter() - start
+    print(f"final validation loss {val_loss:.3f} nats/char, training wall time {seconds:.1f} s")
     for prompt in ("Call me", "The whale"):
         ids = model.generate(tokenizer.encode(prompt), max_new_tokens=args.sample_length, temperature=0.8,
                              seed=args.seed)
         print(f"\n--- sample (temperature 0.8) ---\n{tokenizer.decode(ids)}")
+    return {"val_loss": val_loss, "seconds": seconds}
 
 
 if __name__ == "__main__":

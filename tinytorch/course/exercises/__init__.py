@@ -1,1 +1,50 @@
-"""The exercises of each course module: checks plus a reference solution, one file per module."""
+"""The exercises of each course module: checks plus a reference solution, one file per module.
+
+`IN_APPS` says which exercises each app holds and the name of what the learner writes for
+each. Why a table rather than reading the apps' check cells: `tinytorch check 05` must find
+the learner's function in *their* copy of the app, whatever else they changed in it, and the
+names here are the stable identifiers the progress record keeps (the exercise's variable name
+in its module). `tests/course/exercises/test_in_apps.py` fails when an app disagrees.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from tinytorch.course.checks import Exercise
+
+
+@dataclass(frozen=True)
+class InApp:
+    """One exercise of an app: `exercise` names the `Exercise` in
+    `tinytorch.course.exercises.<module>`, `learner_writes` the function or class the
+    learner's cell defines."""
+
+    module: str
+    exercise: str
+    learner_writes: str
+
+    def load(self) -> Exercise:
+        return getattr(importlib.import_module(f"{__name__}.{self.module}"), self.exercise)
+
+
+def _app(module: str, *pairs: tuple[str, str]) -> tuple[InApp, ...]:
+    return tuple(InApp(module, exercise, writes) for exercise, writes in pairs)
+
+
+# course map key -> the app's exercises, in the order the app asks for them
+IN_APPS: dict[str, tuple[InApp, ...]] = {
+    "module-01": _app("tensor", ("BROADCAST", "broadcast_shape"), ("STRIDES", "strides")),
+    "module-02": _app("activations", ("SIGMOID", "sigmoid_forward_backward"), ("SOFTMAX", "stable_softmax")),
+    "module-03": _app("layers", ("LINEAR", "linear_forward"), ("COUNT", "count_parameters")),
+    "module-04": _app("losses", ("CROSS_ENTROPY", "cross_entropy"),
+                      ("CROSS_ENTROPY_GRAD", "cross_entropy_grad")),
+    "module-05": _app("autograd", ("SILU_BACKWARD", "MySiLU"), ("BACKWARD_ORDER", "backward_order")),
+    "module-06": _app("optimizers", ("MOMENTUM", "momentum_step"), ("ADAM", "adam_step")),
+    "module-07": _app("training", ("TRAIN_STEP", "train_step"), ("ACCURACY", "accuracy")),
+    "module-08": _app("dataloader", ("BATCH_INDICES", "batch_indices")),
+    "milestone-1957": _app("perceptron", ("PREDICT", "predict"), ("UPDATE", "update")),
+    "milestone-1969": _app("xor", ("XOR_WEIGHTS", "xor_weights")),
+    "milestone-1986": _app("mlp", ("CONFUSION", "confusion_matrix"), ("TRAIN_STEP", "train_step")),
+}
