@@ -14,4 +14,5 @@ SETTINGS: dict[str, dict] = {
     "05_autograd": {"budget": {"n": 1000, "depths": (1, 4)}},
     "06_optimizers": {"budget": {"sizes": (100, 1000)}},
     "07_training": {"budget": dict(max_epochs=3, measure_points=64, batch_sizes=(16, 64), widths=(8,))},
+    "12_attention": {"budget": {"steps": 6, "batch_size": 4, "lengths": (16, 32, 64)}},
 }

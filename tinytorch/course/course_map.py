@@ -74,6 +74,7 @@ APPS = {
     "module-06": "06_optimizers",
     "module-07": "07_training",
     "module-08": "08_dataloader",
+    "module-12": "12_attention",
     "milestone-1957": "milestone_1957_perceptron",
     "milestone-1969": "milestone_1969_xor",
     "milestone-1986": "milestone_1986_mlp",
