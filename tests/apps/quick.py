@@ -14,5 +14,8 @@ SETTINGS: dict[str, dict] = {
     "05_autograd": {"budget": {"n": 1000, "depths": (1, 4)}},
     "06_optimizers": {"budget": {"sizes": (100, 1000)}},
     "07_training": {"budget": dict(max_epochs=3, measure_points=64, batch_sizes=(16, 64), widths=(8,))},
+    "milestone_2017_transformer": {"budget": dict(layers=1, heads=2, width=16, context=16, batch_size=4,
+                                                  steps=10, lr=1e-2, sample_length=20)},
+    "13_transformers": {"budget": dict(steps=6, batch_size=4, temperatures=(0.5, 1.0), sample_length=60)},
     "12_attention": {"budget": {"steps": 6, "batch_size": 4, "lengths": (16, 32, 64)}},
 }

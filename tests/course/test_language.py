@@ -100,3 +100,11 @@ def test_attention_maps_are_the_weights_the_model_uses(corpus):
     x = model.position_embedding(model.token_embedding(ids[None]))
     _, weights = model.blocks[0].attn(model.blocks[0].ln1(x), causal=True)
     np.testing.assert_allclose(language.attention_maps(model, ids)[0], weights.data[0], rtol=1e-6)
+
+
+def test_real_word_share_counts_spelled_words_of_three_letters_or_more():
+    reference = "Shall I compare thee to a summer's day"
+    assert language.words("Thee, TO a Summer!") == ["thee", "summer"]
+    assert language.real_word_share("shall thee qzx", reference) == pytest.approx(2 / 3)
+    assert language.real_word_share("a to I", reference) == 0.0
+    assert language.real_word_share("Compare SUMMER", reference) == 1.0

@@ -75,9 +75,11 @@ APPS = {
     "module-07": "07_training",
     "module-08": "08_dataloader",
     "module-12": "12_attention",
+    "module-13": "13_transformers",
     "milestone-1957": "milestone_1957_perceptron",
     "milestone-1969": "milestone_1969_xor",
     "milestone-1986": "milestone_1986_mlp",
+    "milestone-2017": "milestone_2017_transformer",
 }
 
 

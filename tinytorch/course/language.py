@@ -13,6 +13,7 @@ so the number of steps is the budget the learner chooses, and any step sees fres
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -132,6 +133,20 @@ class CharCorpus:
     def uniform_loss(self) -> float:
         """Guessing every character equally likely: log(vocabulary size) nats."""
         return math.log(self.vocab_size)
+
+
+def words(text: str, min_length: int = 3) -> list[str]:
+    """The lower-case runs of letters of `text` at least `min_length` long (shorter ones are
+    often words by chance: "a", "to", "he")."""
+    return [w for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= min_length]
+
+
+def real_word_share(generated: str, reference: str, min_length: int = 3) -> float:
+    """The share of the words of `generated` (see `words`) that occur in `reference`: how much
+    of a sample is spelled English rather than letter soup (0.0 when it has no such word)."""
+    vocabulary = set(words(reference, min_length))
+    found = words(generated, min_length)
+    return sum(w in vocabulary for w in found) / len(found) if found else 0.0
 
 
 class ScheduleEachBatch(Callback):
