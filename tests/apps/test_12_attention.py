@@ -1,9 +1,8 @@
 """Module 12 trains a small GPT, shows its attention on the learner's text, checks the causal
 mask and measures attention's cost against sequence length; a stopped run still shows maps."""
 
-from tests.apps.harness import APPS, Pressed, output_text, run_app, with_replaced
+from tests.apps.harness import APPS, Pressed, output_text, run_app, stopping_after
 from tests.apps.quick import SETTINGS
-from tinytorch.course import live
 
 APP = APPS / "12_attention.py"
 BUTTONS = {"train_button": Pressed(), "measure_button": Pressed()}
@@ -21,14 +20,7 @@ def test_maps_are_causal_and_the_sweep_grows_with_length():
 
 
 def test_a_stopped_run_still_shows_its_attention_marked_stopped():
-    class StopAtBatch3(live.LiveTraining):
-        def on_batch_end(self, trainer, batch, loss):
-            if self.done == 2:
-                self.stop.request("Stop")
-            super().on_batch_end(trainer, batch, loss)
-
-    defs = with_replaced(APP, run_app(APP)[1], live=type(live)("stopping"))
-    defs["live"].LiveTraining = StopAtBatch3
+    defs = stopping_after(APP, 3)
     outputs, names = run_app(APP, defs=defs | BUTTONS | SETTINGS[APP.stem])
     text = output_text(outputs)
     assert names["training"].stopped and names["training"].done == 3

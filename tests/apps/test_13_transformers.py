@@ -1,9 +1,8 @@
 """Module 13 counts a block's weights, trains a small GPT, samples with temperature and top-k,
 and measures what temperature does; a stopped run still samples, marked as stopped."""
 
-from tests.apps.harness import APPS, Pressed, output_text, run_app, with_replaced
+from tests.apps.harness import APPS, Pressed, output_text, run_app, stopping_after
 from tests.apps.quick import SETTINGS
-from tinytorch.course import live
 
 APP = APPS / "13_transformers.py"
 BUTTONS = {"train_button": Pressed(), "sweep_button": Pressed()}
@@ -23,14 +22,7 @@ def test_training_sampling_and_the_temperature_sweep_run():
 
 
 def test_a_stopped_run_still_writes_marked_stopped():
-    class StopAtBatch3(live.LiveTraining):
-        def on_batch_end(self, trainer, batch, loss):
-            if self.done == 2:
-                self.stop.request("Stop")
-            super().on_batch_end(trainer, batch, loss)
-
-    defs = with_replaced(APP, run_app(APP)[1], live=type(live)("stopping"))
-    defs["live"].LiveTraining = StopAtBatch3
+    defs = stopping_after(APP, 3)
     outputs, names = run_app(APP, defs=defs | BUTTONS | SETTINGS[APP.stem])
     text = output_text(outputs)
     assert names["training_results"]["steps"] == 3

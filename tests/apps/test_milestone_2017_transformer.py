@@ -3,9 +3,8 @@ graded and labelled stopped; (slow) the default run reaches the 2.2 nats/char ta
 
 import pytest
 
-from tests.apps.harness import APPS, Pressed, output_text, run_app, with_replaced
+from tests.apps.harness import APPS, Pressed, output_text, run_app, stopping_after
 from tests.apps.quick import SETTINGS
-from tinytorch.course import live
 
 APP = APPS / "milestone_2017_transformer.py"
 QUICK = {"train_button": Pressed()} | SETTINGS[APP.stem]
@@ -24,14 +23,7 @@ def test_a_quick_run_trains_grades_and_samples():
 
 
 def test_a_stopped_run_is_graded_and_labelled_stopped():
-    class StopAtBatch4(live.LiveTraining):
-        def on_batch_end(self, trainer, batch, loss):
-            if self.done == 3:
-                self.stop.request("Stop")
-            super().on_batch_end(trainer, batch, loss)
-
-    defs = with_replaced(APP, run_app(APP)[1], live=type(live)("stopping"))
-    defs["live"].LiveTraining = StopAtBatch4
+    defs = stopping_after(APP, 4)
     outputs, names = run_app(APP, defs=defs | QUICK)
     text = output_text(outputs)
     assert names["results"]["stopped"] and names["results"]["steps"] == 4
