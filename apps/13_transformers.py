@@ -219,7 +219,7 @@ def _(
     Trainer(model, optimizer, loss_fn=language.next_token_loss, max_grad_norm=1.0,
             callbacks=[language.ScheduleEachBatch(schedule), training]).fit(
         corpus.batches(budget["batch_size"], model.context_length, budget["steps"]), interruptible=True)
-    training_results = {"val_loss": training.validation[-1]["loss (nats/char)"], "steps": training.done,
+    training_results = {"val_loss": corpus.validation_loss(model), "steps": training.done,
                         "seconds": training.seconds, "parameters": model.num_parameters()}
     mo.vstack([training.view(), mo.md(
         f"{model.num_parameters():,} parameters; validation loss **{training_results['val_loss']:.3f}** "

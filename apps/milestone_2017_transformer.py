@@ -179,6 +179,8 @@ def _(
     trainer = Trainer(model, optimizer, loss_fn=language.next_token_loss, max_grad_norm=1.0,
                       callbacks=[language.ScheduleEachBatch(schedule), training])
     trainer.fit(corpus.batches(budget["batch_size"], budget["context"], budget["steps"]), interruptible=True)
+    if not samples or samples[-1][0] != training.done:  # stopped between two gradings: grade the end
+        training.validation.append({"batch": training.done, **grade(model)})
     training.view()
     return model, samples, training
 

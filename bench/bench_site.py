@@ -148,29 +148,32 @@ def main() -> int:
 
 
 # --- Milestone 2017: a character-level GPT trained in the browser, against the same run natively.
-# --transformer presses "Train" on the app's embed page (default settings: the 3-minute run),
-# reads the figures the app shows (validation loss, steps, training seconds without grading,
-# share of real words in its samples), then runs the same notebook natively in this Python and
-# prints both and the ratio of training times.
+# --transformer presses "Train" on the app's embed page (default settings) and, since the target
+# is "<= 2.2 nats/char within 3 minutes", presses the run's Stop button 180 s into training if it
+# is still running (on a loaded machine it is); it reads the figures the app shows (validation
+# loss, steps, seconds, training seconds without grading, share of real words in its samples),
+# then runs the same notebook to the end natively in this Python and prints both and the ratio
+# of the speeds (steps per second of training).
 
 
-def transformer_ratio(base: str, timeout: float) -> dict:
+def transformer_ratio(base: str, timeout: float, stop_after_s: float = 180) -> dict:
     from wasm import transformer_in_browser
 
     with browser.Browser([base], timeout_s=timeout) as b:
-        run = transformer_in_browser.train(b.page(), base, timeout_s=timeout)
+        run = transformer_in_browser.train(b.page(), base, timeout_s=timeout, stop_after_s=stop_after_s)
         memory = b.memory()
     _, names = run_app(APPS / f"{transformer_in_browser.APP}.py", defs={"train_button": Pressed()})
     native = names["results"]
     return {
         "browser": {"val_loss": run.val_loss, "steps": run.steps, "seconds": run.seconds,
                     "train_s": run.train_s, "steps_per_s": run.steps_per_s,
-                    "real_word_share": run.real_word_share, "open_s": round(run.open_s, 1), **memory},
+                    "real_word_share": run.real_word_share, "stopped": run.stopped,
+                    "open_s": round(run.open_s, 1), **memory},
         "native": {"val_loss": round(native["val_loss"], 3), "steps": native["steps"],
                    "seconds": round(native["seconds"], 1), "train_s": round(native["train_seconds"], 1),
                    "steps_per_s": round(native["steps_per_second"], 2),
                    "real_word_share": round(native["real_word_share"], 2)},
-        "ratio_browser_to_native": round(run.train_s / native["train_seconds"], 1),
+        "ratio_native_to_browser_speed": round(native["steps_per_second"] / run.steps_per_s, 1),
     }
 
 

@@ -22,9 +22,11 @@ def test_training_sampling_and_the_temperature_sweep_run():
 
 
 def test_a_stopped_run_still_writes_marked_stopped():
-    defs = stopping_after(APP, 3)
-    outputs, names = run_app(APP, defs=defs | BUTTONS | SETTINGS[APP.stem])
+    """Stopped before the first validation (every 3rd step of 24): still graded and sampled."""
+    defs = stopping_after(APP, 2)
+    longer = {"budget": SETTINGS[APP.stem]["budget"] | {"steps": 24}}
+    outputs, names = run_app(APP, defs=defs | BUTTONS | longer)
     text = output_text(outputs)
-    assert names["training_results"]["steps"] == 3
-    assert "Stopped</strong> after 3 of " in text and "stopped early" in text
+    assert names["training_results"]["steps"] == 2 and names["training_results"]["val_loss"] > 0
+    assert "Stopped</strong> after 2 of 24" in text and "stopped early" in text
     assert "next-character distribution" in text

@@ -23,11 +23,14 @@ def test_a_quick_run_trains_grades_and_samples():
 
 
 def test_a_stopped_run_is_graded_and_labelled_stopped():
-    defs = stopping_after(APP, 4)
-    outputs, names = run_app(APP, defs=defs | QUICK)
+    """Stopped before its first grading (every 4th step of 40): the final model is graded."""
+    defs = stopping_after(APP, 3)
+    longer = {"budget": SETTINGS[APP.stem]["budget"] | {"steps": 40}}
+    outputs, names = run_app(APP, defs=defs | QUICK | longer)
     text = output_text(outputs)
-    assert names["results"]["stopped"] and names["results"]["steps"] == 4
-    assert "(stopped after 4 of " in text and "not met" in text
+    assert names["results"]["stopped"] and names["results"]["steps"] == 3
+    assert [s[0] for s in names["samples"]] == [3]
+    assert "(stopped after 3 of 40 steps)" in text and "not met" in text
 
 
 @pytest.mark.slow
