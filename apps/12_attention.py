@@ -114,9 +114,9 @@ def _(mo):
     ## See it: train a small model, then look inside
 
     A GPT of two layers with four heads each, 32 numbers wide, reading 48 characters at a time.
-    Press **Train**: it learns to predict the next character of the sonnets (a minute or so in
-    the browser; **■ Stop training** ends it early, and the maps below show what it has learned
-    so far).
+    Press **Train**: it learns to predict the next character of the sonnets (the progress bar
+    says how long it takes on your machine; **■ Stop training** ends it early, and the maps
+    below show what it has learned so far).
     """)
     return
 

@@ -164,8 +164,8 @@ def _(mo):
     ## Train a small GPT
 
     Two blocks of the width chosen above (4 heads), reading 32 characters, trained on
-    Shakespeare's sonnets to predict each next character. Press **Train** (about a minute in
-    the browser at width 48; **■ Stop training** ends it early, and the model keeps what it
+    Shakespeare's sonnets to predict each next character. Press **Train** (the progress bar
+    says how long it takes on your machine; **■ Stop training** ends it early, and the model keeps what it
     learned). The validation loss is measured on sonnets it never trains on.
     """)
     return

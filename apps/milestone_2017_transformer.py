@@ -112,9 +112,9 @@ def _(mo):
 @app.cell(hide_code=True)
 def _(mo):
     run_length = mo.ui.radio(
-        options={"3 minutes: 2 layers × 4 heads, 64 wide, 32-character context": "default",
-                 "quick look (about 40 s): 1 layer × 4 heads, 48 wide": "quick"},
-        value="3 minutes: 2 layers × 4 heads, 64 wide, 32-character context", label="run")
+        options={"the 3-minute target: 2 layers × 4 heads, 64 wide, 32-character context": "default",
+                 "quick look: 1 layer × 4 heads, 48 wide, a third of the steps": "quick"},
+        value="the 3-minute target: 2 layers × 4 heads, 64 wide, 32-character context", label="run")
     run_length
     return (run_length,)
 
