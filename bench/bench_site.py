@@ -6,6 +6,7 @@ time to first output, resident memory, cell errors and requests that left 127.0.
     python bench/bench_site.py --site _site --view edit --apps 01_tensor
     python bench/bench_site.py --site _site --json site-bench.json
     python bench/bench_site.py --site _site --apps none --mnist   # only the MNIST training ratio
+    python bench/bench_site.py --build --apps none --transformer  # the 2017 GPT, browser vs native
 
 "first output" is from navigation until any cell output has text (with --marker, until one
 contains it: the test fixture's is FIXTURE_RESULT). Both views run every cell on open.
@@ -81,6 +82,7 @@ def main() -> int:
     ap.add_argument("--view", choices=("embed", "edit"), default="embed")
     ap.add_argument("--apps", help="comma-separated app stems, or none (default: all)")
     ap.add_argument("--mnist", action="store_true", help="MNIST training in the browser vs natively")
+    ap.add_argument("--transformer", action="store_true", help="milestone 2017's GPT, browser vs natively")
     ap.add_argument(
         "--marker",
         help="wait for an output containing this text (default: any output); "
@@ -137,10 +139,42 @@ def main() -> int:
                 print(json.dumps(r), flush=True)
             if args.mnist:
                 out["mnist"] = mnist_ratio(base, args.timeout)
+            if args.transformer:
+                out["transformer"] = transformer_ratio(base, args.timeout)
     print(json.dumps({k: v for k, v in out.items() if k != "apps"}, indent=1))
     if args.json:
         args.json.write_text(json.dumps(out, indent=1) + "\n")
     return 0
+
+
+# --- Milestone 2017: a character-level GPT trained in the browser, against the same run natively.
+# --transformer presses "Train" on the app's embed page (default settings) and, since the target
+# is "<= 2.2 nats/char within 3 minutes", presses the run's Stop button 180 s into training if it
+# is still running (on a loaded machine it is); it reads the figures the app shows (validation
+# loss, steps, seconds, training seconds without grading, share of real words in its samples),
+# then runs the same notebook to the end natively in this Python and prints both and the ratio
+# of the speeds (steps per second of training).
+
+
+def transformer_ratio(base: str, timeout: float, stop_after_s: float = 180) -> dict:
+    from wasm import transformer_in_browser
+
+    with browser.Browser([base], timeout_s=timeout) as b:
+        run = transformer_in_browser.train(b.page(), base, timeout_s=timeout, stop_after_s=stop_after_s)
+        memory = b.memory()
+    _, names = run_app(APPS / f"{transformer_in_browser.APP}.py", defs={"train_button": Pressed()})
+    native = names["results"]
+    return {
+        "browser": {"val_loss": run.val_loss, "steps": run.steps, "seconds": run.seconds,
+                    "train_s": run.train_s, "steps_per_s": run.steps_per_s,
+                    "real_word_share": run.real_word_share, "stopped": run.stopped,
+                    "open_s": round(run.open_s, 1), **memory},
+        "native": {"val_loss": round(native["val_loss"], 3), "steps": native["steps"],
+                   "seconds": round(native["seconds"], 1), "train_s": round(native["train_seconds"], 1),
+                   "steps_per_s": round(native["steps_per_second"], 2),
+                   "real_word_share": round(native["real_word_share"], 2)},
+        "ratio_native_to_browser_speed": round(native["steps_per_second"] / run.steps_per_s, 1),
+    }
 
 
 if __name__ == "__main__":

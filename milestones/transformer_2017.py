@@ -23,30 +23,13 @@ import time
 import numpy as np
 
 import tinytorch
-from tinytorch.core.autograd import no_grad
 from tinytorch.core.optimizers import AdamW, clip_grad_norm_
 from tinytorch.core.random import default_generator
 from tinytorch.core.schedulers import LinearWarmupLR
 from tinytorch.core.tokenization import CharTokenizer
 from tinytorch.core.transformer import GPT
+from tinytorch.course.language import evaluate, windows
 from tinytorch.datasets import load_text
-
-
-def windows(data: np.ndarray, starts: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
-    """Inputs data[s:s+length] and targets data[s+1:s+length+1] for every start s, as
-    (len(starts), length) arrays built by one fancy index."""
-    positions = starts[:, None] + np.arange(length)
-    return data[positions], data[positions + 1]
-
-
-def evaluate(model: GPT, data: np.ndarray, starts: np.ndarray, batch_size: int) -> float:
-    """Mean next-character loss over fixed windows of held-out text (nats per character)."""
-    model.eval()
-    with no_grad():
-        losses = [model.loss(*windows(data, chunk, model.context_length)).item()
-                  for chunk in np.array_split(starts, max(len(starts) // batch_size, 1))]
-    model.train()
-    return float(np.mean(losses))
 
 
 def main(argv: list[str] | None = None, progress=None) -> dict:

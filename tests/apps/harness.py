@@ -58,3 +58,19 @@ def output_text(outputs) -> str:
             continue
         parts.append(out.text if hasattr(out, "text") else str(out))
     return "\n".join(parts)
+
+
+def stopping_after(path: Path, batches: int) -> dict:
+    """Definitions that make the app's training stop after `batches` batches, as if the learner
+    pressed Stop then: its `live` module replaced by one whose LiveTraining requests the stop."""
+    from tinytorch.course import live
+
+    class StopAfter(live.LiveTraining):
+        def on_batch_end(self, trainer, batch, loss):
+            if self.done == batches - 1:
+                self.stop.request("Stop")
+            super().on_batch_end(trainer, batch, loss)
+
+    stopping = type(live)("stopping")
+    stopping.LiveTraining = StopAfter
+    return with_replaced(path, run_app(path)[1], live=stopping)

@@ -19,4 +19,8 @@ SETTINGS: dict[str, dict] = {
     "10_tokenization": {"budget": dict(corpus_chars=5000, heldout_chars=1000, measure_points=3)},
     "11_embeddings": {"budget": dict(train_chars=3000, heldout_chars=500, batch_size=128, lookup_tokens=64,
                                      vocab_sizes=(16, 64), repeat=1)},
+    "milestone_2017_transformer": {"budget": dict(layers=1, heads=2, width=16, context=16, batch_size=4,
+                                                  steps=10, lr=1e-2, sample_length=20)},
+    "13_transformers": {"budget": dict(steps=6, batch_size=4, temperatures=(0.5, 1.0), sample_length=60)},
+    "12_attention": {"budget": {"steps": 6, "batch_size": 4, "lengths": (16, 32, 64)}},
 }

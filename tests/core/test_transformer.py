@@ -7,7 +7,14 @@ import pytest
 
 import tinytorch
 from tinytorch.core.optimizers import AdamW
-from tinytorch.core.transformer import GPT, MLP, LayerNorm, TransformerBlock
+from tinytorch.core.transformer import (
+    GPT,
+    MLP,
+    LayerNorm,
+    TransformerBlock,
+    next_token_probabilities,
+    sample_next,
+)
 
 
 def test_layer_norm_matches_its_formula():
@@ -102,3 +109,16 @@ def test_layer_norm_of_integers_is_float32():
     for out in (LayerNorm(4)(x), layer_norm(x, 4)):
         assert out.dtype == tinytorch.float32
         np.testing.assert_allclose(out.numpy(), LayerNorm(4)(x.float()).numpy(), rtol=1e-6)
+
+
+def test_next_token_probabilities_follow_temperature_and_top_k_and_are_what_sampling_draws():
+    logits = np.array([[2.0, 1.0, 0.0, -1.0]])
+    plain = next_token_probabilities(logits, 1.0, None)
+    np.testing.assert_allclose(plain, np.exp(logits) / np.exp(logits).sum())
+    cold, hot = next_token_probabilities(logits, 0.5, None), next_token_probabilities(logits, 2.0, None)
+    assert cold[0, 0] > plain[0, 0] > hot[0, 0]
+    top2 = next_token_probabilities(logits, 1.0, 2)
+    np.testing.assert_allclose(top2[0, 2:], 0) and np.testing.assert_allclose(top2.sum(), 1)
+    np.testing.assert_array_equal(next_token_probabilities(logits, 0, None), [[1, 0, 0, 0]])
+    draws = sample_next(np.repeat(logits, 20_000, axis=0), 1.0, 2, np.random.default_rng(0))
+    np.testing.assert_allclose(np.bincount(draws[:, 0], minlength=4) / 20_000, top2[0], atol=0.01)

@@ -214,19 +214,29 @@ class GPT(Module):
         return Tensor(batch if ids.ndim == 2 else batch[0])
 
 
-def sample_next(logits: np.ndarray, temperature: float, top_k: int | None,
-                rng: np.random.Generator) -> np.ndarray:
-    """One token id per row of logits (B, V), as a (B, 1) array."""
+def next_token_probabilities(logits: np.ndarray, temperature: float, top_k: int | None) -> np.ndarray:
+    """The distribution `sample_next` draws from, per row of logits (B, V): softmax(logits /
+    temperature) over the `top_k` most likely tokens (all if None); temperature 0 puts all
+    the probability on the most likely token."""
     if temperature == 0:
-        return logits.argmax(axis=-1, keepdims=True)
+        return np.eye(logits.shape[-1])[logits.argmax(axis=-1)]
     logits = logits / temperature
     if top_k is not None:
         kth = np.sort(logits, axis=-1)[:, -min(top_k, logits.shape[-1]), None]
         logits = np.where(logits < kth, -np.inf, logits)
     probs = np.exp(logits - logits.max(axis=-1, keepdims=True))
-    cumulative = np.cumsum(probs / probs.sum(axis=-1, keepdims=True), axis=-1)
+    return probs / probs.sum(axis=-1, keepdims=True)
+
+
+def sample_next(logits: np.ndarray, temperature: float, top_k: int | None,
+                rng: np.random.Generator) -> np.ndarray:
+    """One token id per row of logits (B, V), as a (B, 1) array."""
+    if temperature == 0:
+        return logits.argmax(axis=-1, keepdims=True)
+    cumulative = np.cumsum(next_token_probabilities(logits, temperature, top_k), axis=-1)
     draws = rng.random((len(logits), 1))
     return np.minimum((cumulative < draws).sum(axis=-1, keepdims=True), logits.shape[-1] - 1)
 
 
-__all__ = ["GPT", "MLP", "LayerNorm", "TransformerBlock", "layer_norm", "sample_next"]
+__all__ = ["GPT", "MLP", "LayerNorm", "TransformerBlock", "layer_norm", "next_token_probabilities",
+           "sample_next"]

@@ -77,9 +77,12 @@ APPS = {
     "module-09": "09_convolutions",
     "module-10": "10_tokenization",
     "module-11": "11_embeddings",
+    "module-12": "12_attention",
+    "module-13": "13_transformers",
     "milestone-1957": "milestone_1957_perceptron",
     "milestone-1969": "milestone_1969_xor",
     "milestone-1986": "milestone_1986_mlp",
+    "milestone-2017": "milestone_2017_transformer",
 }
 
 

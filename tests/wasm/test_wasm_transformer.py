@@ -1,0 +1,33 @@
+"""Milestone 2017 in headless Chromium from the self-hosted course site: the default run trains
+a character-level GPT in the browser and reaches <= 2.2 nats/char on held-out text within three
+minutes, with samples in which real words are measured (>= 20% of them); a run stopped with
+its own button is graded and labelled stopped. Minutes each (the full in-browser run), so slow."""
+
+import pytest
+
+from wasm import browser, transformer_in_browser
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_the_2017_gpt_trains_in_the_browser_to_the_target(course_url, record_figure):
+    with browser.Browser([course_url]) as b:
+        page = b.page()
+        run = transformer_in_browser.train(page, course_url)
+        record_figure("2017 GPT in the browser (default settings)",
+                      f"validation {run.val_loss:.3f} nats/char, {run.steps} steps in {run.seconds:.0f} s "
+                      f"({run.train_s:.0f} s training, {run.steps_per_s:.2f} steps/s), "
+                      f"{run.real_word_share:.0%} real words, chromium {b.memory()}")
+        assert browser.cell_errors(page, b.console) == []
+        assert b.net.outside() == []
+        assert not run.stopped and run.val_loss <= 2.2 and run.seconds <= 180
+        assert run.real_word_share >= 0.2
+
+
+def test_a_stopped_2017_run_is_graded_and_labelled_stopped(course_url):
+    with browser.Browser([course_url]) as b:
+        page = b.page()
+        run = transformer_in_browser.train(page, course_url, stop_after_s=5)
+        assert run.stopped and 0 < run.steps < 450
+        assert page.get_by_text("Stopped after").count() >= 1
+        assert browser.cell_errors(page, b.console) == []
