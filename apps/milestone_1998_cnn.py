@@ -20,7 +20,7 @@ def _():
     from tinytorch.core import spatial, transforms
     from tinytorch.core.dataloader import DataLoader, TensorDataset
     from tinytorch.core.training import StepSchedulePerBatch, Trainer
-    from tinytorch.course import charts, checks, grading, image_grid, live, progress
+    from tinytorch.course import charts, checks, grading, image_grid, live, missing_data, progress
     from tinytorch.course.exercises import cnn as exercises
 
     return (
@@ -35,6 +35,7 @@ def _():
         grading,
         image_grid,
         live,
+        missing_data,
         mo,
         nn,
         np,
@@ -100,31 +101,13 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(datasets):
-    try:
-        train_images, train_labels = datasets.load_mnist("train")
-        test_images, test_labels = datasets.load_mnist("test")
-        mnist_error = None
-    except datasets.DatasetError as _error:
-        train_images = train_labels = test_images = test_labels = None
-        mnist_error = str(_error)
-    return mnist_error, test_images, test_labels, train_images, train_labels
-
-
-@app.cell(hide_code=True)
-def _(mnist_error, mo):
-    missing_mnist = mo.callout(mo.md(f"""
-    **MNIST is not available**, so this app cannot train on it. On your machine, set the
-    environment variable **`TINYTORCH_DATA`** to a data folder holding
-    `mnist/train-images-idx3-ubyte.gz` and its three siblings (or connect to the internet, and
-    tinytorch downloads and checks them); in the browser, the course site serves them. What
-    the loader said:
-
-    ```
-    {mnist_error}
-    ```
-    """), kind="danger")
-    return (missing_mnist,)
+def _(datasets, missing_data):
+    _mnist, _error = missing_data.try_load(datasets.load_mnist, "train", "test")
+    (train_images, train_labels), (test_images, test_labels) = _mnist or ((None, None), (None, None))
+    missing_mnist = missing_data.missing_callout(
+        "MNIST", "`mnist/train-images-idx3-ubyte.gz` and its three siblings", _error,
+        "the course site serves them")
+    return missing_mnist, test_images, test_labels, train_images, train_labels
 
 
 @app.cell(hide_code=True)
@@ -145,7 +128,7 @@ def _(mo):
     mo.md(r"""
     ## See it: train LeNet on MNIST
 
-    Choose a run and press **Train**. The live view shows the loss, the accuracy on 1,000
+    Choose a run and press **Train**. The live view shows the loss, the accuracy on 500
     held-out training images, and the six first-layer filters as they learn (light: the filter
     responds to ink there, dark: to its absence). **■ Stop training** ends the run early; the
     network is graded all the same, marked as stopped. Training uses Adam with a learning rate
@@ -223,8 +206,8 @@ def _(
     _digits = train_images[:, None]  # (N, 1, 28, 28): one input channel
     _loader = DataLoader(TensorDataset(_digits[:_n], train_labels[:_n]), batch_size=budget["batch_size"],
                          shuffle=True, seed=0, transform=normalize)
-    _val_x = tinytorch.tensor(normalize(_digits[_n:_n + 1_000]))  # held out from training
-    _val_y = train_labels[_n:_n + 1_000]
+    _val_x = tinytorch.tensor(normalize(_digits[_n:_n + 500]))  # held out from training
+    _val_y = train_labels[_n:_n + 500]
 
     def _validate(net):
         with tinytorch.no_grad():
@@ -238,7 +221,7 @@ def _(
     _steps = len(_loader) * _epochs
     _decay = StepSchedulePerBatch(tinytorch.optim.lr_scheduler.CosineAnnealingLR(optimizer, _steps))
     training = live.LiveTraining(_steps, batch_size=budget["batch_size"], validate=_validate,
-                                 validate_every=max(_steps // 20, 25), extra=_filters)
+                                 validate_every=max(_steps // 10, 25), extra=_filters)
     Trainer(model, optimizer, callbacks=[_decay, training]).fit(_loader, epochs=_epochs, interruptible=True)
     training.view()
     return model, training
@@ -381,29 +364,17 @@ def _(cifar_epochs, cifar_images, cifar_width):
 
 
 @app.cell(hide_code=True)
-def _(cifar_button, datasets, mo, progress, transforms):
+def _(cifar_button, datasets, missing_data, mo, progress, transforms):
     mo.stop(not cifar_button.value, progress.waiting("load CIFAR-10 (170 MB) and train"))
-    try:
-        with mo.status.spinner(title="Loading CIFAR-10 (170 MB; in the browser this takes a while)"):
-            cifar_train = datasets.load_cifar10("train")
-            cifar_test = datasets.load_cifar10("test")
-        cifar_error = None
-    except datasets.DatasetError as _error:
-        cifar_train = cifar_test = None
-        cifar_error = str(_error)
+    with mo.status.spinner(title="Loading CIFAR-10 (170 MB; in the browser this takes a while)"):
+        _cifar, _error = missing_data.try_load(datasets.load_cifar10, "train", "test")
+    mo.stop(_cifar is None, missing_data.missing_callout(
+        "CIFAR-10", "`cifar-10/cifar-10-binary.tar.gz` (170 MB)", _error,
+        "the course site has it only when built with `python build_site.py --data all` (the one file "
+        "is larger than some hosts allow)", kind="warn"))
+    cifar_train, cifar_test = _cifar
     cifar_normalize = transforms.Compose([
         transforms.ToFloat(), transforms.Normalize((0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616))])
-    mo.stop(cifar_error is not None, mo.callout(mo.md(f"""
-    **CIFAR-10 is not available here.** On your machine, set **`TINYTORCH_DATA`** to a data
-    folder holding `cifar-10/cifar-10-binary.tar.gz` (or connect to the internet, and tinytorch
-    downloads and checks its 170 MB). The course site includes it only when built with
-    `python build_site.py --data all`, because the one file is larger than some hosts allow.
-    What the loader said:
-
-    ```
-    {cifar_error}
-    ```
-    """), kind="warn"))
     return cifar_normalize, cifar_test, cifar_train
 
 

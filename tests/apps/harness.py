@@ -58,3 +58,20 @@ def output_text(outputs) -> str:
             continue
         parts.append(out.text if hasattr(out, "text") else str(out))
     return "\n".join(parts)
+
+
+def stopping_after(path: Path, batches: int) -> dict:
+    """Definitions for `run_app(path, defs=...)` in which the app's live-training display
+    (`tinytorch.course.live`, imported as `live`) asks for a stop after `batches` batches, as a
+    click on its Stop button would."""
+    from tinytorch.course import live
+
+    class StopAfter(live.LiveTraining):
+        def on_batch_end(self, trainer, batch, loss):
+            if self.done == batches - 1:
+                self.stop.request("Stop")
+            super().on_batch_end(trainer, batch, loss)
+
+    stopping = type(live)("stopping")
+    stopping.LiveTraining = StopAfter
+    return with_replaced(path, run_app(path)[1], live=stopping)

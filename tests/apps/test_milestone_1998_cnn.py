@@ -6,10 +6,9 @@ in the browser (tests/wasm/test_wasm_course.py)."""
 
 import pytest
 
-from tests.apps.harness import APPS, Pressed, output_text, run_app, with_replaced
+from tests.apps.harness import APPS, Pressed, output_text, run_app, stopping_after
 from tests.apps.quick import SETTINGS
 from tinytorch import datasets
-from tinytorch.course import live
 
 APP = APPS / "milestone_1998_cnn.py"
 QUICK = SETTINGS[APP.stem]
@@ -57,15 +56,7 @@ def test_a_quick_run_trains_and_grades(mnist):
 
 
 def test_a_stopped_run_is_graded_and_labelled_stopped(mnist):
-    class StopAtBatch5(live.LiveTraining):
-        def on_batch_end(self, trainer, batch, loss):
-            if self.done == 4:
-                self.stop.request("Stop")
-            super().on_batch_end(trainer, batch, loss)
-
-    defs = with_replaced(APP, run_app(APP)[1], live=type(live)("stopping"))
-    defs["live"].LiveTraining = StopAtBatch5
-    outputs, names = run_app(APP, defs=defs | TRAIN | QUICK)
+    outputs, names = run_app(APP, defs=stopping_after(APP, 5) | TRAIN | QUICK)
     text = output_text(outputs)
     assert names["results"]["stopped"] and names["results"]["batches"] == 5
     assert "Stopped</strong> after 5 of " in text and "(stopped after 5 of " in text
