@@ -29,7 +29,9 @@ def image_grid(images, captions: list[str], columns: int = 8, scale: int = 3, ti
     if any(np.shape(image)[-2:] != (height, width) for image in images):
         raise ValueError("image_grid's images must all have the same height and width")
     alt = _alt()
-    cell_w, cell_h = width * scale + 8, height * scale + 18  # room for the caption
+    # room for the caption below, and beside: about 6.5 px a character at font size 11
+    cell_w = max(width * scale + 8, int(6.5 * max(len(c) for c in captions)) + 8)
+    cell_h = height * scale + 18
     columns = max(1, min(columns, len(images)))
     rows = -(-len(images) // columns)
     records = [{"col": i % columns, "row": i // columns, "caption": caption,
