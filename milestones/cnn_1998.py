@@ -30,7 +30,7 @@ from tinytorch.core.dataloader import DataLoader, TensorDataset
 from tinytorch.core.losses import cross_entropy
 from tinytorch.core.optimizers import SGD, Adam
 from tinytorch.core.schedulers import LinearWarmupLR
-from tinytorch.core.training import Callback, Trainer
+from tinytorch.core.training import StepSchedulePerBatch, Trainer
 from tinytorch.core.transforms import (
     Compose,
     Normalize,
@@ -72,16 +72,6 @@ def vgg_style(widths: list[str]) -> nn.Module:
         channels = width
     return nn.Sequential(*layers, spatial.AdaptiveAvgPool2d(1), nn.Flatten(),
                          nn.Linear(channels, 10))
-
-
-class StepSchedulePerBatch(Callback):
-    """Advance a learning-rate schedule after every batch instead of every epoch."""
-
-    def __init__(self, scheduler):
-        self.scheduler = scheduler
-
-    def on_batch_end(self, trainer, batch, loss):
-        self.scheduler.step()
 
 
 def main(argv: list[str] | None = None, progress=None) -> dict:

@@ -33,11 +33,16 @@ class BrowserRun:
 
 
 def train(page, base: str, timeout_s: float = 600, stop_after_s: float | None = None,
-          view: str = "embed") -> BrowserRun:
-    """Open the 1986 app (`view`: "embed" or "notebooks") on the site at `base`, train it, read
-    the figures. stop_after_s: press the run's own "Stop training" button that many seconds
-    into training (it sits in a small frame of its own, see `tinytorch.course.live`)."""
-    open_s = browser.open_and_run(page, f"{base}{view}/{APP}/", timeout_s=timeout_s)
+          view: str = "embed", app: str = APP, run_option: str | None = None) -> BrowserRun:
+    """Open the 1986 app, or another MNIST app that shows the same figures (`app`), on the site
+    at `base` (`view`: "embed" or "notebooks"), train it, read the figures. run_option: the
+    label of a run choice (a radio button) to pick before pressing Train. stop_after_s: press
+    the run's own "Stop training" button that many seconds into training (it sits in a small
+    frame of its own, see `tinytorch.course.live`)."""
+    open_s = browser.open_and_run(page, f"{base}{view}/{app}/", timeout_s=timeout_s)
+    if run_option is not None:
+        page.get_by_label(run_option).check()
+        browser.wait_until_idle(page, timeout_s)
     pressed = time.perf_counter()
     page.get_by_role("button", name=TRAIN_BUTTON).click()
     if stop_after_s is not None:

@@ -61,8 +61,9 @@ def output_text(outputs) -> str:
 
 
 def stopping_after(path: Path, batches: int) -> dict:
-    """Definitions that make the app's training stop after `batches` batches, as if the learner
-    pressed Stop then: its `live` module replaced by one whose LiveTraining requests the stop."""
+    """Definitions for `run_app(path, defs=...)` in which the app's live-training display
+    (`tinytorch.course.live`, imported as `live`) asks for a stop after `batches` batches, as a
+    click on its Stop button would."""
     from tinytorch.course import live
 
     class StopAfter(live.LiveTraining):

@@ -13,6 +13,9 @@ SETTINGS: dict[str, dict] = {
     "milestone_1986_mlp": {"settings": dict(hidden=32, epochs=1, batch_size=128, lr=2e-3, samples=3000)},
     "05_autograd": {"budget": {"n": 1000, "depths": (1, 4)}},
     "06_optimizers": {"budget": {"sizes": (100, 1000)}},
+    "milestone_1998_cnn": {
+        "budget": dict(filters=(4, 8), samples=5000, epochs=1, batch_size=64, lr=3e-3),
+        "cifar_budget": dict(samples=500, epochs=1, width=4, batch_size=64, lr=2e-3, test_samples=1000)},
     "07_training": {"budget": dict(max_epochs=3, measure_points=64, batch_sizes=(16, 64), widths=(8,))},
     "09_convolutions": {"budget": dict(train_samples=512, test_samples=200, batch_size=64, speed_images=1,
                                        linear_batch=2, repeat=1)},

@@ -7,7 +7,7 @@ from tinytorch.core.layers import Dropout, Linear, Sequential
 from tinytorch.core.losses import mse_loss
 from tinytorch.core.optimizers import SGD, Adam
 from tinytorch.core.random import default_generator
-from tinytorch.core.training import Callback, Checkpoint, EarlyStopping, Trainer
+from tinytorch.core.training import Callback, Checkpoint, EarlyStopping, StepSchedulePerBatch, Trainer
 
 
 class ShuffledBatches:
@@ -198,3 +198,22 @@ def test_interrupt_propagates_unless_asked():
     model = Sequential(Linear(2, 2))
     with pytest.raises(KeyboardInterrupt):
         Trainer(model, SGD(model.parameters(), lr=0.1), callbacks=[Interrupt()]).fit(ShuffledBatches(x, y, 8))
+
+
+def test_a_schedule_stepped_per_batch_decays_over_all_the_steps():
+    tinytorch.manual_seed(0)
+    model = Linear(2, 1)
+    optimizer = SGD(model.parameters(), lr=0.1)
+    schedule = tinytorch.optim.lr_scheduler.CosineAnnealingLR(optimizer, 6)
+    data = [(tinytorch.randn(4, 2), tinytorch.randn(4, 1))] * 3
+    seen = []
+
+    class Record(Callback):
+        def on_batch_end(self, trainer, batch, loss):
+            seen.append(optimizer.param_groups[0]["lr"])
+
+    Trainer(model, optimizer, loss_fn=mse_loss, callbacks=[StepSchedulePerBatch(schedule), Record()]).fit(
+        data, epochs=2)
+    expected = [0.05 * (1 + np.cos(np.pi * step / 6)) for step in range(1, 7)]
+    np.testing.assert_allclose(seen, expected, atol=1e-9)
+    assert seen[-1] == pytest.approx(0.0, abs=1e-12)

@@ -37,6 +37,19 @@ class Callback:
     def on_train_end(self, trainer: Trainer) -> None: ...
 
 
+class StepSchedulePerBatch(Callback):
+    """Advance a learning-rate schedule after every batch instead of every epoch (`Trainer`'s
+    `scheduler`). Short runs need it: over one or two epochs a per-epoch schedule barely
+    moves, while warm-up or a cosine decay to 0 over all the steps lets a large learning rate
+    make fast progress early and settle late."""
+
+    def __init__(self, scheduler):
+        self.scheduler = scheduler
+
+    def on_batch_end(self, trainer, batch, loss):
+        self.scheduler.step()
+
+
 class EarlyStopping(Callback):
     """Stop when `monitor` has not improved by `min_delta` for `patience` epochs."""
 

@@ -82,6 +82,7 @@ APPS = {
     "milestone-1957": "milestone_1957_perceptron",
     "milestone-1969": "milestone_1969_xor",
     "milestone-1986": "milestone_1986_mlp",
+    "milestone-1998": "milestone_1998_cnn",
     "milestone-2017": "milestone_2017_transformer",
 }
 
