@@ -4,7 +4,7 @@
 each. Why a table rather than reading the apps' check cells: `tinytorch check 05` must find
 the learner's function in *their* copy of the app, whatever else they changed in it, and the
 names here are the stable identifiers the progress record keeps (the exercise's variable name
-in its module). `tests/course/exercises/test_in_apps.py` fails when an app disagrees.
+in its module). `tests/course/exercises/test_init.py` fails when an app disagrees.
 """
 
 from __future__ import annotations
@@ -44,7 +44,15 @@ IN_APPS: dict[str, tuple[InApp, ...]] = {
     "module-06": _app("optimizers", ("MOMENTUM", "momentum_step"), ("ADAM", "adam_step")),
     "module-07": _app("training", ("TRAIN_STEP", "train_step"), ("ACCURACY", "accuracy")),
     "module-08": _app("dataloader", ("BATCH_INDICES", "batch_indices")),
+    "module-09": _app("convolutions", ("CONV2D_LOOPS", "conv2d_loops"),
+                      ("CONV2D_VECTORISED", "conv2d_vectorised")),
+    "module-10": _app("tokenization", ("MERGE_STEP", "merge_step")),
+    "module-11": _app("embeddings", ("EMBEDDING_BACKWARD", "embedding_backward")),
+    "module-12": _app("attention", ("ATTENTION", "attention")),
+    "module-13": _app("transformer", ("BLOCK_FORWARD", "block_forward")),
     "milestone-1957": _app("perceptron", ("PREDICT", "predict"), ("UPDATE", "update")),
     "milestone-1969": _app("xor", ("XOR_WEIGHTS", "xor_weights")),
     "milestone-1986": _app("mlp", ("CONFUSION", "confusion_matrix"), ("TRAIN_STEP", "train_step")),
+    "milestone-1998": _app("cnn", ("OUTPUT_SIZE", "conv_output_size"),
+                           ("SHARED_WEIGHTS", "conv_vs_linear_parameters")),
 }
