@@ -16,14 +16,16 @@ import sys
 import venv
 from pathlib import Path
 
+from wasm.selfhost.numpy_wheel import FILE_NAME as NUMPY_WASM_WHEEL
+from wasm.selfhost.numpy_wheel import SHA256 as NUMPY_WASM_SHA256
+
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 SHARED_DATA = ROOT.parent / "shared" / "data"
 SHARED_WHEELS = ROOT.parent / "shared" / "wheels"
-# numpy's Pyodide wheel: on no registry reachable here, so CI takes it from ../shared/wheels.
-NUMPY_WASM_WHEEL = "numpy-2.4.3-cp314-cp314-pyemscripten_2026_0_wasm32.whl"
-NUMPY_WASM_SHA256 = "c90162c4b09a5d8ac3ce975e0b4282ed5df06de446e3d0aec7406821fc5346e1"
+# numpy's Pyodide wheel (wasm/selfhost/numpy_wheel.py): on no registry reachable here, so CI
+# takes it from ../shared/wheels.
 
 
 def run(*cmd, **kwargs) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from wasm import browser, mnist_in_browser
+from tests.wasm import browser, mnist_in_browser
 from wasm.apps import discover
 from wasm.serve import serving
 
