@@ -84,6 +84,7 @@ def first_visit(base: str, site: Path, path: str, timeout: float) -> dict:
         try:
             browser.wait_for_output(page, None, timeout)
             result["first_output_s"] = round(time.perf_counter() - t0, 1)
+            result["first_output_prerendered"] = browser.kernel_messages(page) == 0
             result["all_run_s"] = round(browser.wait_until_idle(page, timeout, since=t0), 1)
             # where the time went: the runtime in, the last wheel in, the kernel's first message
             kernel_age = page.evaluate("() => performance.now() - window.__ttKernel.first") / 1000
