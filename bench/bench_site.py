@@ -62,11 +62,17 @@ def measure_app(
 
 # --- first visit: how fast each app opens, and what it downloads (issue #15, "A faster site") ---
 
-# Measured on main (da6ece9) at the start of the work, 2026-11-30, same machine and command as the
-# live run (`--first-visit`), load average 2-5 from other developers' jobs: seconds from navigation
-# until the first output shows / until every cell has run, embed and notebook views, and the MB
-# a first visit to the embed view downloads (fresh browser profile).
-BEFORE: dict[str, dict[str, float]] = {}
+# Measured on main (da6ece9, no pre-rendering) at the start of the work, 2026-11-30 10:02-10:08
+# UTC, `--first-visit` on a self-hosted build of apps/, while other developers' jobs kept the
+# 2-core machine's load average at 11-19 (so slow; the run was stopped after three pages): seconds
+# from navigation until the first output shows / until every cell has run, and the MB a first
+# visit downloads (fresh browser profile). On a quieter machine main's embed views took 13-19 s
+# to run every cell (docs/benchmarks.md). Use --against for a comparison under equal load.
+BEFORE: dict[str, dict[str, float]] = {
+    "embed/01_tensor/": {"first_output_s": 35.6, "all_run_s": 45.1, "download_mb": 33.6},
+    "notebooks/01_tensor/": {"first_output_s": 97.5, "all_run_s": 131.6, "download_mb": 38.3},
+    "embed/02_activations/": {"first_output_s": 56.4, "all_run_s": 76.5, "download_mb": 33.6},
+}
 
 
 def first_visit(base: str, site: Path, path: str, timeout: float) -> dict:
@@ -114,14 +120,15 @@ def downloaded(base: str, site: Path, urls: list[str]) -> dict:
             "download_by_folder_mb": {k: round(v / 1e6, 2) for k, v in sorted(by_folder.items())}}
 
 
-def first_visits(site: Path, against: Path | None, apps: list[dict], timeout: float) -> list[dict]:
-    """`first_visit` for both views of every app in `apps`; with `against` (main's site), each
+def first_visits(site: Path, against: Path | None, apps: list[dict], timeout: float,
+                 views: tuple[str, ...] = ("embed", "edit")) -> list[dict]:
+    """`first_visit` for `views` of every app in `apps`; with `against` (main's site), each
     page is measured there first, then on `site`, and kept as the row's "before"."""
     rows = []
     with serving(site) as base, contextlib.ExitStack() as stack:
         other = stack.enter_context(serving(against)) if against else None
         for app in apps:
-            for view in ("embed", "edit"):
+            for view in views:
                 was = first_visit(other, against, app[view], timeout) if other else None
                 row = first_visit(base, site, app[view], timeout)
                 if was:
@@ -170,6 +177,7 @@ def main() -> int:
     ap.add_argument("--first-visit", action="store_true",
                     help="per app, both views: first output, every cell run, bytes downloaded; "
                     "printed beside the figures measured on main (BEFORE)")
+    ap.add_argument("--views", default="embed,edit", help="with --first-visit: embed, edit or both")
     ap.add_argument("--against", type=Path,
                     help="with --first-visit: a site built from main, measured in turn with --site "
                     "(each page of one, then of the other) so both see the same machine load")
@@ -220,7 +228,7 @@ def main() -> int:
         out["apps"] = []
         if args.first_visit:
             apps = [a for a in manifest["apps"] if not wanted or a["stem"] in wanted]
-            out["apps"] = first_visits(site, args.against, apps, args.timeout)
+            out["apps"] = first_visits(site, args.against, apps, args.timeout, tuple(args.views.split(",")))
             print(before_after(out["apps"], "main, interleaved" if args.against else "main, recorded"))
         with serving(site) as base:
             for app in manifest["apps"]:
