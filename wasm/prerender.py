@@ -1,12 +1,8 @@
 """Outputs a page shows before Python has started: marimo's session snapshot, written into an
 exported page by `marimo export html-wasm --execute` (`wasm.export` runs each app's embed view
-that way, at build time).
-
-Why copied rather than run twice: both views of an app are the same notebook, so one
-build-time run serves both; running it again for the notebook view would double the cost of
-pre-rendering for identical outputs. The snapshot is two values of the page's mount config:
-"notebook" (the cells, ids and code) and "session" (each cell's outputs), keyed by cell ids,
-which marimo derives from the notebook file and are therefore the same in both exports.
+that way, at build time). The snapshot is two values of the page's mount config: "notebook"
+(the cells, ids and code) and "session" (each cell's outputs, keyed by cell id). The build
+reads it, leaves out the large outputs, and writes it back.
 """
 
 from __future__ import annotations

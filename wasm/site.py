@@ -5,8 +5,8 @@
     3. stage apps/ with browser-ready headers            wasm.stage, wasm.script_header
     4. datasets: copied from the mirror, or fetched      wasm.data
     5. export every app twice (edit, embed); the embed   wasm.export, wasm.prerender
-       export runs it on the site's data, and both views
-       show that run's outputs while Pyodide starts
+       export runs it on the site's data and shows that
+       run's outputs while Pyodide starts
     6. merge the exports around one shared assets/       wasm.assets
        edit pages keep the learner's code in the browser  wasm.saved_work
     7. --self-host: vendor runtime + wheels + lock file  wasm.selfhost.resolve, wasm.selfhost.mirror
@@ -191,7 +191,7 @@ def _export_all(apps, notebooks, export_root, site, opts, log=print) -> tuple[li
 
     def run(task):
         stem, view = task
-        # one build-time run per app: the embed view's outputs are copied into the notebook view
+        # only the embed view is pre-rendered (`_drop_large_prerendered_outputs` says why)
         return export_notebook(notebooks[stem], export_root / view / stem, view, site / "data",
                                opts.prerender and view == PRERENDERED_VIEW)
 
@@ -212,18 +212,20 @@ def _export_all(apps, notebooks, export_root, site, opts, log=print) -> tuple[li
             shutil.rmtree(export_dir)  # 28 MB of assets each: delete while the next exports run
     if opts.prerender:
         for app in apps:
-            _share_prerendered_outputs(site, app.stem)
+            _drop_large_prerendered_outputs(site, app.stem)
     return sorted(merger.pages), sorted(notes)
 
 
-def _share_prerendered_outputs(site: Path, stem: str) -> None:
-    """Both views of the app show the outputs pre-rendered for its embed view, without the
-    large ones (`wasm.prerender`)."""
-    pages = {view: site / folder / stem / "index.html" for view, folder in VIEW_FOLDERS.items()}
-    run = prerender.snapshot(pages[PRERENDERED_VIEW].read_text(encoding="utf-8"))
+def _drop_large_prerendered_outputs(site: Path, stem: str) -> None:
+    """The app's embed view without its large pre-rendered outputs (`wasm.prerender`).
+
+    Only the embed view is pre-rendered: the notebook view puts a learner's saved code back into
+    the page before marimo reads it (`wasm.saved_work`), and a snapshot's cells would stand in
+    for that code, so the notebook view waits for Python as before."""
+    page = site / VIEW_FOLDERS[PRERENDERED_VIEW] / stem / "index.html"
+    run = prerender.snapshot(page.read_text(encoding="utf-8"))
     outputs, _ = prerender.without_large_outputs(run, PRERENDER_MAX_OUTPUT_BYTES)
-    for page in pages.values():
-        page.write_text(prerender.with_snapshot(page.read_text(encoding="utf-8"), outputs), encoding="utf-8")
+    page.write_text(prerender.with_snapshot(page.read_text(encoding="utf-8"), outputs), encoding="utf-8")
 
 
 def _add_loading_messages(pages: list[Path], apps) -> None:
