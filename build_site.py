@@ -54,6 +54,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=_env_path("TINYTORCH_SITE_CACHE", Path.home() / ".cache" / "tinytorch-site"),
     )
     ap.add_argument("--jobs", type=int, default=2, help="exports run in parallel")
+    ap.add_argument("--no-prerender", dest="prerender", action="store_false",
+                    help="do not run the apps at build time to show their outputs while Pyodide starts")
     ap.add_argument("--serve", action="store_true", help="serve the site after building it")
     ap.add_argument("--serve-only", action="store_true", help="serve --out as it is, without building")
     ap.add_argument("--port", type=int, default=8000)
@@ -77,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         data_source=args.data_source,
         datasets=parse_selection(args.data),
         jobs=args.jobs,
+        prerender=args.prerender,
     )
     try:
         report = build(opts)

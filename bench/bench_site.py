@@ -23,6 +23,7 @@ numpy's Pyodide wheel (see docs/site.md).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import tempfile
@@ -34,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 import build_site  # noqa: E402
 from tests.apps.harness import APPS, Pressed, run_app  # noqa: E402
-from wasm import browser, mnist_in_browser  # noqa: E402
+from tests.wasm import browser, mnist_in_browser  # noqa: E402
 from wasm.serve import serving  # noqa: E402
 from wasm.site import Options, build, sizes  # noqa: E402
 
@@ -61,6 +62,98 @@ def measure_app(
     return result
 
 
+# --- first visit: how fast each app opens, and what it downloads (issue #15, "A faster site") ---
+
+# Measured on main (da6ece9, no pre-rendering) at the start of the work, 2026-11-30 10:02-10:08
+# UTC, `--first-visit` on a self-hosted build of apps/, while other developers' jobs kept the
+# 2-core machine's load average at 11-19 (so slow; the run was stopped after three pages): seconds
+# from navigation until the first output shows / until every cell has run, and the MB a first
+# visit downloads (fresh browser profile). On a quieter machine main's embed views took 13-19 s
+# to run every cell (docs/benchmarks.md). Use --against for a comparison under equal load.
+BEFORE: dict[str, dict[str, float]] = {
+    "embed/01_tensor/": {"first_output_s": 35.6, "all_run_s": 45.1, "download_mb": 33.6},
+    "notebooks/01_tensor/": {"first_output_s": 97.5, "all_run_s": 131.6, "download_mb": 38.3},
+    "embed/02_activations/": {"first_output_s": 56.4, "all_run_s": 76.5, "download_mb": 33.6},
+}
+
+
+def first_visit(base: str, site: Path, path: str, timeout: float) -> dict:
+    """Open `path` in a fresh browser profile: seconds to the first output and until every cell
+    has run, counted from navigation, and the bytes the visit downloaded (each distinct URL
+    once, sized by the file the site serves for it), split by top-level folder."""
+    with browser.Browser([base], timeout_s=timeout) as b:
+        page = b.page()
+        finished: dict[str, float] = {}  # file name -> seconds from navigation its download ended
+        b.context.on("requestfinished", lambda r: finished.setdefault(
+            r.url.split("?")[0].rsplit("/", 1)[-1], time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        page.goto(base + path)
+        result = {"page": path}
+        try:
+            browser.wait_for_output(page, None, timeout)
+            result["first_output_s"] = round(time.perf_counter() - t0, 1)
+            result["first_output_prerendered"] = browser.kernel_messages(page) == 0
+            result["all_run_s"] = round(browser.wait_until_idle(page, timeout, since=t0), 1)
+            # where the time went: the runtime in, the last wheel in, the kernel's first message
+            kernel_age = page.evaluate("() => performance.now() - window.__ttKernel.first") / 1000
+            wheels = [t for name, t in finished.items() if name.endswith(".whl")]
+            result["timeline_s"] = {"runtime": round(finished.get("pyodide.asm.wasm", -1), 1),
+                                    "last_wheel": round(max(wheels, default=-1), 1),
+                                    "kernel_first_message": round(time.perf_counter() - kernel_age - t0, 1)}
+            result["wheels"] = sorted(name.split("-")[0] for name in finished if name.endswith(".whl"))
+        except TimeoutError as e:
+            result["error"] = str(e)
+        result["cell_errors"] = len(browser.cell_errors(page, b.console))
+        result["outside_requests"] = len(b.net.outside())
+        result.update(downloaded(base, site, b.net.seen))
+    return result
+
+
+def downloaded(base: str, site: Path, urls: list[str]) -> dict:
+    """Bytes of the site's files behind the distinct local `urls`, total and per top folder."""
+    by_folder: dict[str, int] = {}
+    for url in sorted({u.split("#")[0].split("?")[0] for u in urls if u.startswith(base)}):
+        rel = url[len(base):]
+        file = site / rel / "index.html" if rel == "" or rel.endswith("/") else site / rel
+        if file.is_file():
+            top = rel.split("/")[0] if "/" in rel else "(root)"
+            by_folder[top] = by_folder.get(top, 0) + file.stat().st_size
+    return {"download_mb": round(sum(by_folder.values()) / 1e6, 1),
+            "download_by_folder_mb": {k: round(v / 1e6, 2) for k, v in sorted(by_folder.items())}}
+
+
+def first_visits(site: Path, against: Path | None, apps: list[dict], timeout: float,
+                 views: tuple[str, ...] = ("embed", "edit")) -> list[dict]:
+    """`first_visit` for `views` of every app in `apps`; with `against` (main's site), each
+    page is measured there first, then on `site`, and kept as the row's "before"."""
+    rows = []
+    with serving(site) as base, contextlib.ExitStack() as stack:
+        other = stack.enter_context(serving(against)) if against else None
+        for app in apps:
+            for view in views:
+                was = first_visit(other, against, app[view], timeout) if other else None
+                row = first_visit(base, site, app[view], timeout)
+                if was:
+                    row["before"] = was
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+    return rows
+
+
+def before_after(rows: list[dict], before: str) -> str:
+    """A table: per app and view, "before" (the row's own, else BEFORE) beside this run."""
+    def cell(was: dict, now: dict, key: str) -> str:
+        return f"{was.get(key, '-')} -> {now.get(key, now.get('error', '-'))}"
+
+    lines = [f"before: {before}",
+             "| page | first output s | every cell run s | downloaded MB |", "|---|---|---|---|"]
+    for r in rows:
+        was = r.get("before") or BEFORE.get(r["page"], {})
+        lines.append(f"| {r['page']} | {cell(was, r, 'first_output_s')} | {cell(was, r, 'all_run_s')} "
+                     f"| {cell(was, r, 'download_mb')} |")
+    return "\n".join(lines)
+
+
 def mnist_ratio(base: str, timeout: float) -> dict:
     """The 1986 app trained with its defaults in the browser, then natively; seconds and ratio."""
     with browser.Browser([base], timeout_s=timeout) as b:
@@ -85,6 +178,13 @@ def main() -> int:
     ap.add_argument("--mnist", action="store_true", help="MNIST training in the browser vs natively")
     ap.add_argument("--transformer", action="store_true", help="milestone 2017's GPT, browser vs natively")
     ap.add_argument("--cnn", action="store_true", help="the 1998 LeNet on MNIST in the browser vs natively")
+    ap.add_argument("--first-visit", action="store_true",
+                    help="per app, both views: first output, every cell run, bytes downloaded; "
+                    "printed beside the figures measured on main (BEFORE)")
+    ap.add_argument("--views", default="embed,edit", help="with --first-visit: embed, edit or both")
+    ap.add_argument("--against", type=Path,
+                    help="with --first-visit: a site built from main, measured in turn with --site "
+                    "(each page of one, then of the other) so both see the same machine load")
     ap.add_argument(
         "--marker",
         help="wait for an output containing this text (default: any output); "
@@ -130,9 +230,13 @@ def main() -> int:
         out["size_mb"] = {k: round(v / 1e6, 1) for k, v in sizes(site).items() if v > 1e5 or k == "total"}
         wanted = set(args.apps.split(",")) if args.apps else None
         out["apps"] = []
+        if args.first_visit:
+            apps = [a for a in manifest["apps"] if not wanted or a["stem"] in wanted]
+            out["apps"] = first_visits(site, args.against, apps, args.timeout, tuple(args.views.split(",")))
+            print(before_after(out["apps"], "main, interleaved" if args.against else "main, recorded"))
         with serving(site) as base:
             for app in manifest["apps"]:
-                if wanted and app["stem"] not in wanted:
+                if args.first_visit or (wanted and app["stem"] not in wanted):
                     continue
                 r = measure_app(
                     base, app[args.view], args.marker, args.settle, args.timeout
@@ -161,7 +265,7 @@ def main() -> int:
 
 
 def transformer_ratio(base: str, timeout: float, stop_after_s: float = 180) -> dict:
-    from wasm import transformer_in_browser
+    from tests.wasm import transformer_in_browser
 
     with browser.Browser([base], timeout_s=timeout) as b:
         run = transformer_in_browser.train(b.page(), base, timeout_s=timeout, stop_after_s=stop_after_s)

@@ -12,8 +12,12 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the scripts that import this one run from bench/
+
+from tinytorch.cli import numpy_wheel  # noqa: E402
+
 RUNNER = REPO / "tests" / "pyodide" / "run_in_pyodide.mjs"
-NUMPY_WHEEL = "numpy-2.4.3-cp314-cp314-pyemscripten_2026_0_wasm32.whl"
+NUMPY_WHEEL = numpy_wheel.FILE_NAME
 
 
 def run_script_in_pyodide(script: str, args: list[str]) -> int:

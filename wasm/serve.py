@@ -7,10 +7,13 @@ browsers only grant `SharedArrayBuffer` to cross-origin-isolated pages, i.e. pag
     Cross-Origin-Embedder-Policy: require-corp
 
 Every response also carries `Cross-Origin-Resource-Policy: cross-origin`, so the pages can be
-iframed by isolated pages of other origins (a textbook), and `Cache-Control: no-cache`, so a
-rebuilt site is never mixed with a cached older one. `python -m http.server` sends none of
-these. Static hosts that cannot set headers: see docs/site.md (a `_headers` file is written
-for hosts that read one; a service worker can add the headers where none can be set).
+iframed by isolated pages of other origins (a textbook), and a `Cache-Control`: `no-cache` (the
+browser asks again each visit, and gets a short "304 Not Modified" when nothing changed), so a
+rebuilt site is never mixed with a cached older one; except for marimo's frontend in `assets/`,
+whose file names carry a hash of their content, so the browser keeps them without asking.
+`python -m http.server` sends none of these. Static hosts that cannot set headers: see
+docs/site.md (a `_headers` file is written for hosts that read one; a service worker can add
+the headers where none can be set).
 """
 
 from __future__ import annotations
@@ -27,6 +30,17 @@ ISOLATION_HEADERS = {
     "Cross-Origin-Embedder-Policy": "require-corp",
     "Cross-Origin-Resource-Policy": "cross-origin",
 }
+
+
+# marimo's frontend files are named after their content (index-Bx3k9Qa1.js): a rebuilt file
+# gets a new name, so a cached copy can never be stale.
+HASHED_FOLDERS = ("assets",)
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def cache_control(url_path: str) -> str:
+    """The Cache-Control header for a site path such as "/assets/index-Bx3k9Qa1.js"."""
+    return IMMUTABLE if url_path.lstrip("/").split("/", 1)[0] in HASHED_FOLDERS else "no-cache"
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
@@ -46,7 +60,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
         if self.isolation:
             for k, v in ISOLATION_HEADERS.items():
                 self.send_header(k, v)
-        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Cache-Control", cache_control(self.path.split("?", 1)[0]))
         super().end_headers()
 
     def log_message(self, format, *args):

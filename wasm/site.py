@@ -1,14 +1,16 @@
 """The site build, step by step (`build_site.py` is its command line).
 
     1. build the tinytorch wheel                         wasm.package
-    2. get Pyodide's runtime and lock file (npm)         wasm.runtime
+    2. get Pyodide's runtime and lock file (npm)         wasm.selfhost.runtime
     3. stage apps/ with browser-ready headers            wasm.stage, wasm.script_header
-    4. export every app twice (edit, embed)              wasm.export
-    5. merge the exports around one shared assets/       wasm.assets
+    4. datasets: copied from the mirror, or fetched      wasm.data
+    5. export every app twice (edit, embed); the embed   wasm.export, wasm.prerender
+       export runs it on the site's data and shows that
+       run's outputs while Pyodide starts
+    6. merge the exports around one shared assets/       wasm.assets
        edit pages keep the learner's code in the browser  wasm.saved_work
-    6. --self-host: vendor runtime + wheels + lock file  wasm.resolve, wasm.mirror
-    7. point pages at the site's Pyodide; check pins     wasm.page
-    8. datasets: copied from the mirror, or fetched      wasm.data
+    7. --self-host: vendor runtime + wheels + lock file  wasm.selfhost.resolve, wasm.selfhost.mirror
+    8. point pages at the site's Pyodide; check pins     wasm.page
     9. landing page, embed page, site.json, _headers     wasm.landing
 
 The site is assembled in `<out>.partial` and swapped into place at the end, so a failed build
@@ -27,28 +29,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tinytorch.course import course_map
-from wasm import landing, script_header
+from wasm import landing, prerender, script_header
 from wasm.apps import App, discover
 from wasm.assets import SiteMerger
 from wasm.data import provide_datasets
 from wasm.export import VIEWS, export_notebook, require_tools
 from wasm.imports import imports_by_module
-from wasm.mirror import build_mirror, missing_report
 from wasm.package import build_wheel
 from wasm.page import decorate, notebook_code, point_at_site
-from wasm.resolve import WORKER_IMPORTS, import_roots, runtime_roots
-from wasm.runtime import fetch_pyodide, load_lock, marimo_pins
 from wasm.saved_work import keep_in_browser
-from wasm.serve import ISOLATION_HEADERS
-from wasm.sources import Target, WheelSource
+from wasm.selfhost.mirror import build_mirror, missing_report
+from wasm.selfhost.resolve import WORKER_IMPORTS, import_roots, runtime_roots
+from wasm.selfhost.runtime import fetch_pyodide, load_lock, marimo_pins
+from wasm.selfhost.sources import Target, WheelSource
+from wasm.selfhost.wheels import browser_requirements, read_wheel
+from wasm.serve import HASHED_FOLDERS, IMMUTABLE, ISOLATION_HEADERS
 from wasm.stage import Staged, stage_apps
-from wasm.wheels import browser_requirements, read_wheel
 
 MARKER = "site.json"  # present in every built site; an --out folder without it is never deleted
 # Written first into `<out>.partial`, so a folder left by an interrupted build is known as ours
 # too; `<out>.partial` and `<out>.old` are deleted only when they hold this file or MARKER.
 BUILD_MARKER = ".tinytorch-site-build"
 VIEW_FOLDERS = {"edit": landing.EDIT, "embed": landing.EMBED}
+PRERENDERED_VIEW = "embed"  # the view whose export runs the notebook (`wasm.prerender`)
+# Larger pre-rendered outputs (charts with many points) are left for the browser's run to draw.
+PRERENDER_MAX_OUTPUT_BYTES = 100_000
 
 
 @dataclass
@@ -62,6 +67,7 @@ class Options:
     data_source: Path | None = None
     datasets: tuple[str, ...] = ()
     jobs: int = 2
+    prerender: bool = True  # run each app at build time and embed its outputs (wasm.export)
 
 
 @dataclass
@@ -113,8 +119,12 @@ def _build_into(partial, opts, report, apps, marimo_version, pyodide_version, lo
         upstream = load_lock(runtime_dir)
         staged = stage_apps(apps, opts.apps_dir, work / "stage", wheel, set(upstream["packages"]))
         report.notes += _per_app_notes(staged.notes)
+        with _timed(report.seconds, "data"):
+            data = provide_datasets(opts.data_source, partial / "data", opts.datasets, log)
+        report.notes += data.notes
         with _timed(report.seconds, "export"):
-            pages = _export_all(apps, staged.notebooks, work / "export", partial, opts.jobs, log)
+            pages, notes = _export_all(apps, staged.notebooks, work / "export", partial, opts, log)
+        report.notes += notes
         log(f"exported {len(pages)} page(s) around one shared assets/ folder")
         _add_loading_messages(pages, apps)
         for app in apps:
@@ -129,9 +139,6 @@ def _build_into(partial, opts, report, apps, marimo_version, pyodide_version, lo
                 point_at_site(page, partial / "pyodide")
             log(f"self-hosted: Pyodide runtime and wheels in {opts.out.name}/pyodide/")
         report.problems += _pin_problems(pages, lock_file, partial)
-        with _timed(report.seconds, "data"):
-            data = provide_datasets(opts.data_source, partial / "data", opts.datasets, log)
-        report.notes += data.notes
         info = {
             "marimo": marimo_version,
             "Pyodide": pyodide_version,
@@ -176,18 +183,22 @@ def _vendor(opts, report, dest, runtime_dir, lock, staged: Staged, wheel, marimo
     return dest / "pyodide-lock.json"
 
 
-def _export_all(apps, notebooks, export_root, site, jobs, log=print) -> list[Path]:
-    """Export every app in both views (in parallel), merge them into `site`; returns the pages.
-    Logs each page as it is done, with the time left at the pace so far (~4 s a page)."""
+def _export_all(apps, notebooks, export_root, site, opts, log=print) -> tuple[list[Path], list[str]]:
+    """Export every app in both views (in parallel), merge them into `site`; returns the pages
+    and a note per app whose pre-rendering run raised. Logs each page as it is done, with the
+    time left at the pace so far (~4 s a page, more for the pre-rendered embed views)."""
     tasks = [(a.stem, view) for a in apps for view in VIEWS]
 
     def run(task):
         stem, view = task
-        return export_notebook(notebooks[stem], export_root / view / stem, view)
+        # only the embed view is pre-rendered (`_drop_large_prerendered_outputs` says why)
+        return export_notebook(notebooks[stem], export_root / view / stem, view, site / "data",
+                               opts.prerender and view == PRERENDERED_VIEW)
 
     merger = SiteMerger(site)
+    notes = []
     start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
         futures = {pool.submit(run, task): task for task in tasks}
         for done, future in enumerate(as_completed(futures), 1):
             stem, view = futures[future]
@@ -195,10 +206,26 @@ def _export_all(apps, notebooks, export_root, site, jobs, log=print) -> list[Pat
             left = elapsed / done * (len(tasks) - done)
             log(f"exported {done}/{len(tasks)}: {VIEW_FOLDERS[view]}/{stem} "
                 f"({elapsed:.0f} s, about {left:.0f} s left)")
-            export_dir = future.result()
+            export_dir, note = future.result()
+            notes += [note] if note else []
             merger.add(export_dir, site / VIEW_FOLDERS[view] / stem)
             shutil.rmtree(export_dir)  # 28 MB of assets each: delete while the next exports run
-    return sorted(merger.pages)
+    if opts.prerender:
+        for app in apps:
+            _drop_large_prerendered_outputs(site, app.stem)
+    return sorted(merger.pages), sorted(notes)
+
+
+def _drop_large_prerendered_outputs(site: Path, stem: str) -> None:
+    """The app's embed view without its large pre-rendered outputs (`wasm.prerender`).
+
+    Only the embed view is pre-rendered: the notebook view puts a learner's saved code back into
+    the page before marimo reads it (`wasm.saved_work`), and a snapshot's cells would stand in
+    for that code, so the notebook view waits for Python as before."""
+    page = site / VIEW_FOLDERS[PRERENDERED_VIEW] / stem / "index.html"
+    run = prerender.snapshot(page.read_text(encoding="utf-8"))
+    outputs, _ = prerender.without_large_outputs(run, PRERENDER_MAX_OUTPUT_BYTES)
+    page.write_text(prerender.with_snapshot(page.read_text(encoding="utf-8"), outputs), encoding="utf-8")
 
 
 def _add_loading_messages(pages: list[Path], apps) -> None:
@@ -233,7 +260,10 @@ def _write_pages(site, apps, info, report, datasets):
     (site / "embed.html").write_text(landing.render_embed_page(apps), encoding="utf-8")
     (site / ".nojekyll").touch()
     # Read by Netlify and Cloudflare Pages; ignored elsewhere (docs/site.md covers other hosts).
-    (site / "_headers").write_text("/*\n" + "".join(f"  {k}: {v}\n" for k, v in ISOLATION_HEADERS.items()))
+    (site / "_headers").write_text(
+        "/*\n" + "".join(f"  {k}: {v}\n" for k, v in ISOLATION_HEADERS.items())
+        + "".join(f"/{folder}/*\n  Cache-Control: {IMMUTABLE}\n" for folder in HASHED_FOLDERS)
+    )
     manifest = {
         **info,
         "apps": [

@@ -5,7 +5,7 @@ there would break the course in the browser.
 
 Needs Node.js, the npm package `pyodide` (installed here on first run from the npm registry),
 pytest's wheels (downloaded from PyPI) and numpy's wasm wheel, which no registry reachable
-here has: put `numpy-2.4.3-cp314-cp314-pyemscripten_2026_0_wasm32.whl` in the folder named by
+here has: put it (`tinytorch/cli/numpy_wheel.py` names it) in the folder named by
 TINYTORCH_WHEELS (default ~/.cache/tinytorch-wheels). Skips, saying which piece is missing.
 """
 
@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from tinytorch.cli import numpy_wheel
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-NUMPY_WHEEL = "numpy-2.4.3-cp314-cp314-pyemscripten_2026_0_wasm32.whl"
+NUMPY_WHEEL = numpy_wheel.FILE_NAME
 PURE_WHEELS = ["pytest", "pluggy", "iniconfig", "packaging", "pygments", "hypothesis", "sortedcontainers",
                "attrs"]
 CACHE = Path(os.environ.get("TINYTORCH_CACHE", Path.home() / ".cache" / "tinytorch"))

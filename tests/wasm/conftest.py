@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.once import once
-from wasm.browser import missing as browser_missing
+from tests.wasm.browser import missing as browser_missing
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE_APPS = Path(__file__).resolve().parent / "fixtures" / "apps"
@@ -126,7 +126,7 @@ def cache_dir() -> Path:
 def site_build_missing() -> str | None:
     """Why a self-hosted site cannot be built here (what is missing, where it goes), or None."""
     try:
-        from wasm.runtime import RuntimeUnavailable, fetch_pyodide, load_lock, marimo_pins
+        from wasm.selfhost.runtime import RuntimeUnavailable, fetch_pyodide, load_lock, marimo_pins
 
         _, pyodide_version = marimo_pins()
     except ImportError:

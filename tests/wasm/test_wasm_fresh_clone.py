@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.upstream_layout import upstream_path
-from wasm import browser
+from tests.wasm import browser
 
 APP = "milestone_1986_mlp"
 MNIST = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wasm.resolve import WORKER_IMPORTS, WORKER_PACKAGES
+from wasm.selfhost.resolve import WORKER_IMPORTS, WORKER_PACKAGES
 
 marimo = pytest.importorskip("marimo", reason="marimo is not installed: pip install 'marimo==0.25.2'")
 

@@ -8,7 +8,7 @@ Skips, naming what is missing, like the other course-site tests (tests/wasm/conf
 
 import pytest
 
-from wasm import browser, mnist_in_browser
+from tests.wasm import browser, mnist_in_browser
 
 pytestmark = pytest.mark.browser
 

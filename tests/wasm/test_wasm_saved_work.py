@@ -15,9 +15,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import _served_for_browser, build_site
 
-from wasm import browser
+from tests.wasm import browser
+from tests.wasm.conftest import _served_for_browser, build_site
 from wasm.page import notebook_code
 from wasm.saved_work import SCRIPT, add_to_page, course_version, storage_key
 

@@ -11,7 +11,7 @@ import pytest
 from tests.upstream_layout import upstream_gzip, write_upstream
 from tinytorch.datasets import catalog, sources
 from wasm.data import DATASETS, DEFAULT, copy_datasets, parse_selection, provide_datasets
-from wasm.serve import ISOLATION_HEADERS, serving
+from wasm.serve import ISOLATION_HEADERS, cache_control, serving
 
 
 def test_server_sends_isolation_headers_and_wasm_types(tmp_path):
@@ -33,6 +33,20 @@ def test_server_sends_isolation_headers_and_wasm_types(tmp_path):
             urllib.request.urlopen(base + "missing.js")
         assert e.value.code == 404
     assert base.startswith("http://127.0.0.1:")
+
+
+def test_only_content_named_files_are_cached_without_asking(tmp_path):
+    """assets/ (marimo's frontend, file names carry a content hash) may be kept for a year; all
+    else is asked for again on every visit (a rebuilt site is never mixed with a cached one)."""
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "index-Bx3k9Qa1.js").write_text("export {}")
+    (tmp_path / "index.html").write_text("<p>hi</p>")
+    with serving(tmp_path) as base:
+        with urllib.request.urlopen(base + "assets/index-Bx3k9Qa1.js?v=1") as r:
+            assert r.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        with urllib.request.urlopen(base + "index.html") as r:
+            assert r.headers["Cache-Control"] == "no-cache"
+    assert cache_control("/pyodide/pyodide.asm.wasm") == cache_control("/public/assets/x") == "no-cache"
 
 
 def test_dataset_selection():

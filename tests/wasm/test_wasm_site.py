@@ -9,8 +9,9 @@ from urllib.parse import urljoin
 import pytest
 
 from wasm import script_header
-from wasm.lockfile import verify_lock
 from wasm.page import EMBED_STYLE, mount_config, notebook_code, read_attributes
+from wasm.prerender import snapshot
+from wasm.selfhost.lockfile import verify_lock
 from wasm.serve import serving
 from wasm.site import BUILD_MARKER, MARKER, Options, _per_app_notes, _swap, build
 
@@ -59,6 +60,24 @@ def test_pages_carry_the_course_loading_message_and_settings(built_site):
         assert (EMBED_STYLE in page) == rel.startswith("embed/")
 
 
+def prerendered(rel: str, site) -> str:
+    """The outputs the build embedded in a page (marimo's session snapshot), as one text."""
+    session = snapshot((site / rel).read_text())["session"]
+    return json.dumps([c["outputs"] for c in session["cells"]])
+
+
+def test_pages_show_outputs_from_a_build_time_run_while_pyodide_starts(built_site):
+    # the notebook view is not pre-rendered: it restores a learner's saved code (wasm.site)
+    assert snapshot((built_site.path / PAGES[0]).read_text()) == {"notebook": None, "session": None}
+    # the build machine's numpy (the browser's run later shows Pyodide's); the fixture's runaway
+    # loop runs only in the browser, so the build finished
+    assert "FIXTURE_RESULT numpy=" in prerendered(PAGES[1], built_site.path)
+    assert "tinytorch=0.1.0 sum=66" in prerendered(PAGES[1], built_site.path)
+    broken = prerendered("embed/broken/index.html", built_site.path)
+    assert "FIXTURE_RESULT before the failing cell" in broken and "BROKEN_FIXTURE" in broken
+    assert "broken (embed): a cell raised while pre-rendering its outputs" in built_site.report.notes
+
+
 def test_pages_load_pyodide_and_packages_from_the_site(built_site):
     site = built_site.path
     for rel in PAGES:
@@ -99,7 +118,9 @@ def test_datasets_and_static_host_files(built_site):
     site = built_site.path
     assert (site / "data" / "digits" / "digits.csv.gz").is_file() and (site / "data" / "README.md").is_file()
     assert "mnist" in " ".join(built_site.report.notes)  # asked for, not in the fixture mirror: said so
-    assert "Cross-Origin-Embedder-Policy: require-corp" in (site / "_headers").read_text()
+    headers = (site / "_headers").read_text()
+    assert "Cross-Origin-Embedder-Policy: require-corp" in headers
+    assert "/assets/*\n  Cache-Control: public, max-age=31536000, immutable" in headers
     assert (site / ".nojekyll").is_file()
 
 

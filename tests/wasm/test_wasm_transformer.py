@@ -5,7 +5,7 @@ its own button is graded and labelled stopped. Minutes each (the full in-browser
 
 import pytest
 
-from wasm import browser, transformer_in_browser
+from tests.wasm import browser, transformer_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -7,12 +7,12 @@ import zipfile
 import pytest
 from packaging.requirements import Requirement
 
-from wasm.lockfile import build_lock, verify_lock, write_lock
-from wasm.mirror import missing_report, write_simple_index
-from wasm.repack import repack_sdist
-from wasm.resolve import import_roots, resolve
-from wasm.sources import Target, WheelSource, sha256
-from wasm.wheels import browser_requirements, compatible, read_wheel
+from wasm.selfhost.lockfile import build_lock, verify_lock, write_lock
+from wasm.selfhost.mirror import missing_report, write_simple_index
+from wasm.selfhost.repack import repack_sdist
+from wasm.selfhost.resolve import import_roots, resolve
+from wasm.selfhost.sources import Target, WheelSource, sha256
+from wasm.selfhost.wheels import browser_requirements, compatible, read_wheel
 
 TARGET = Target.from_lock_info({"python": "3.14.0", "abi_version": "2026_0", "arch": "wasm32"})
 WASM = "cp314-cp314-pyemscripten_2026_0_wasm32"

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from wasm import browser
+from tests.wasm import browser
 
 pytestmark = pytest.mark.browser
 

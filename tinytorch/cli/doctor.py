@@ -16,9 +16,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-# numpy's Pyodide wheel: on no registry reachable from CI, so it is put in a folder by hand.
-NUMPY_WASM_WHEEL = "numpy-2.4.3-cp314-cp314-pyemscripten_2026_0_wasm32.whl"
-NUMPY_WASM_SHA256 = "c90162c4b09a5d8ac3ce975e0b4282ed5df06de446e3d0aec7406821fc5346e1"
+from tinytorch.cli.numpy_wheel import FILE_NAME as NUMPY_WASM_WHEEL
+from tinytorch.cli.numpy_wheel import SHA256 as NUMPY_WASM_SHA256
+
 MARIMO_VERSION = "0.25.2"  # pinned in pyproject.toml: the site's exports pin the Pyodide runtime
 MIN_PYTHON = (3, 11)
 

@@ -23,8 +23,8 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-from wasm.sources import WheelSource
-from wasm.wheels import WheelInfo, browser_requirements
+from wasm.selfhost.sources import WheelSource
+from wasm.selfhost.wheels import WheelInfo, browser_requirements
 
 # marimo 0.25.2 worker: loadPyodide({packages: [...]}) before the notebook starts ...
 WORKER_PACKAGES = (

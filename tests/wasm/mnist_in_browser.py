@@ -13,7 +13,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from wasm import browser
+from tests.wasm import browser
 
 APP = "milestone_1986_mlp"
 TRAIN_BUTTON = "Train"

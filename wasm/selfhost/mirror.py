@@ -21,10 +21,10 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-from wasm.lockfile import build_lock, verify_lock, write_lock
-from wasm.resolve import Missing, resolve
-from wasm.runtime import copy_runtime
-from wasm.sources import WheelSource, sha256
+from wasm.selfhost.lockfile import build_lock, verify_lock, write_lock
+from wasm.selfhost.resolve import Missing, resolve
+from wasm.selfhost.runtime import copy_runtime
+from wasm.selfhost.sources import WheelSource, sha256
 
 
 @dataclass

@@ -25,8 +25,8 @@ from packaging.requirements import Requirement
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 from packaging.version import Version
 
-from wasm.repack import REPACKABLE, repack_sdist
-from wasm.wheels import WheelInfo, compatible, read_wheel
+from wasm.selfhost.repack import REPACKABLE, repack_sdist
+from wasm.selfhost.wheels import WheelInfo, compatible, read_wheel
 
 
 @dataclass(frozen=True)

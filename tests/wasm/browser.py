@@ -48,8 +48,48 @@ _BUSY = '[data-testid="large-spinner"], [data-testid="loading-indicator"]'
 # Edit mode only: cells not yet run, and each cell's status.
 _NEEDS_RUN = ".marimo-cell.needs-run"
 _RUNNING = ", ".join(f'[data-testid="cell-status"][data-status="{s}"]' for s in ("queued", "running"))
-_IDLE = (f"() => !document.querySelector({(_BUSY + ', ' + _NEEDS_RUN + ', ' + _RUNNING)!r}) && "
-         f"{_OUTPUTS}.some((t) => t.trim() !== '')")
+# The site's pages show outputs pre-rendered at build time while Pyodide boots, so an output
+# on the page proves nothing about the browser having run a cell. What does: messages from
+# marimo's kernel, which lives in a web worker and sends every cell's status and output to the
+# page as an rpc message ({"[transport-id]": "marimo-transport", data: {id: "kernelMessage",
+# payload: {message: '{"op": "cell-op", "data": {"cell_id": ..., "status": "running"}}'}}} in
+# marimo 0.25.2). Every page (and frame) keeps, through a wrapped `Worker` installed before the
+# page's own scripts run: how many kernel messages came, when the first and the last came, how
+# many were cell status updates, and which cells are queued or running now. (The kernel says
+# "ready" some seconds before it queues any cell, while it installs packages: a quiet kernel
+# alone does not mean it has finished.)
+KERNEL_MESSAGES = """
+(() => {
+  const Native = window.Worker;
+  const kernel = window.__ttKernel = {messages: 0, first: 0, last: 0, cellOps: 0, busy: {}};
+  if (!Native) return;
+  window.Worker = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        const rpc = event.data && event.data["[transport-id]"] === "marimo-transport" && event.data.data;
+        if (!rpc || rpc.id !== "kernelMessage") return;
+        kernel.messages += 1;
+        kernel.last = performance.now();
+        kernel.first = kernel.first || kernel.last;
+        let op = null;
+        try { op = JSON.parse(rpc.payload.message); } catch (e) { return; }
+        const cell = op && op.op === "cell-op" && op.data;
+        if (!cell || !cell.status) return;
+        kernel.cellOps += 1;
+        if (cell.status === "queued" || cell.status === "running") kernel.busy[cell.cell_id] = true;
+        else delete kernel.busy[cell.cell_id];
+      });
+    }
+  };
+})();
+"""
+# Finished: the kernel has reported cells, none is queued or running, it has been quiet for the
+# given milliseconds, and no busy indicator, cell waiting to run or running cell is on the page.
+_IDLE = (f"(quietMs) => {{ const k = window.__ttKernel; return !!k && k.cellOps > 0 && "
+         f"Object.keys(k.busy).length === 0 && performance.now() - k.last >= quietMs && "
+         f"!document.querySelector({(_BUSY + ', ' + _NEEDS_RUN + ', ' + _RUNNING)!r}) && "
+         f"{_OUTPUTS}.some((t) => t.trim() !== ''); }}")
 
 
 def missing() -> str | None:
@@ -108,6 +148,7 @@ class Browser:
             self._udd, executable_path=str(CHROMIUM), headless=True, args=FLAGS
         )
         self.context.set_default_timeout(self.timeout_ms)
+        self.context.add_init_script(KERNEL_MESSAGES)
         self.context.route("**/*", self._route)
         self.context.on("request", lambda r: self.net.seen.append(r.url))
         self.context.on("requestfailed", lambda r: self.net.failed.append(f"failed {r.url}"))
@@ -164,7 +205,8 @@ def _kb(text: str, key: str) -> int:
 
 def wait_for_output(frame, marker: str | None = RESULT_MARKER, timeout_s: float = 240) -> float:
     """Seconds until an output containing `marker` (None: any non-empty output) shows in `frame`,
-    a page or an iframe's frame. Both views run every cell on open (the site's marimo config)."""
+    a page or an iframe's frame: what a learner first sees, pre-rendered by the build or drawn by
+    the browser's own run (which `wait_until_idle` waits for). Both views run every cell on open."""
     t0 = time.perf_counter()
     test = f"t.includes({marker!r})" if marker is not None else "t.trim() !== ''"
     remaining = max(t0 + timeout_s - time.perf_counter(), 1)
@@ -177,22 +219,30 @@ def wait_for_output(frame, marker: str | None = RESULT_MARKER, timeout_s: float 
 
 
 def wait_until_idle(frame, timeout_s: float = 240, quiet_s: float = 3.0, since: float | None = None) -> float:
-    """Seconds until the notebook in `frame` has finished running: an output has text, and
-    marimo's busy indicators, cells waiting to run and running cells have stayed away for
-    `quiet_s` seconds (the indicator can blink off between two cells, so one look is not
-    enough). Both views run every cell on open. `since`: a `time.perf_counter()` reading to
-    count from, e.g. taken before navigating (default: now)."""
+    """Seconds until the notebook in `frame` has finished running in the browser: its kernel
+    has reported on cells and none is queued or running (pre-rendered outputs do not count), an
+    output has text, and marimo's busy indicators, cells waiting to run, running cells and
+    kernel messages have stayed away for `quiet_s` seconds (the indicator can blink off between
+    two cells, so one look is not enough). Both views run every cell on open. `since`: a
+    `time.perf_counter()` reading to count from, e.g. taken before navigating (default: now)."""
     t0 = time.perf_counter() if since is None else since
     idle_since = None
     while (now := time.perf_counter()) < t0 + timeout_s:
-        if frame.evaluate(_IDLE):
+        if frame.evaluate(_IDLE, 1000):
             idle_since = idle_since or now
             if now - idle_since >= quiet_s:
-                return idle_since - t0
+                # finished when the kernel sent its last message
+                return now - frame.evaluate("() => performance.now() - window.__ttKernel.last") / 1000 - t0
         else:
             idle_since = None
         time.sleep(0.25)
     raise TimeoutError(f"the notebook was still running after {timeout_s:.0f} s")
+
+
+def kernel_messages(frame) -> int:
+    """How many messages the browser's marimo kernel has sent to `frame` (0: it has not run a
+    cell yet, so any output on the page was pre-rendered by the build)."""
+    return frame.evaluate("() => window.__ttKernel.messages")
 
 
 def open_and_run(page, url: str, timeout_s: float = 240) -> float:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from wasm.sources import sha256
-from wasm.wheels import WheelInfo, browser_requirements
+from wasm.selfhost.sources import sha256
+from wasm.selfhost.wheels import WheelInfo, browser_requirements
 
 
 def entry(info: WheelInfo, digest: str, depends: list[str]) -> dict:
