@@ -17,10 +17,10 @@ def _():
     import numpy as np
 
     import tinytorch
-    from tinytorch.course import charts, checks, progress
+    from tinytorch.course import charts, checks, progress, recording
     from tinytorch.course.exercises import perceptron as exercises
 
-    return charts, checks, exercises, mo, np, progress, time, tinytorch
+    return charts, checks, exercises, mo, np, progress, recording, time, tinytorch
 
 
 @app.cell(hide_code=True)
@@ -313,7 +313,7 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(charts, exercises, measure_button, mo, np, progress, run_perceptron, time):
+def _(charts, exercises, measure_button, mo, np, progress, recording, run_perceptron, time):
     mo.stop(not measure_button.value, progress.waiting("count updates against the margin"))
     _margins, _seeds = [0.4, 0.2, 0.1, 0.05, 0.025, 0.0125], range(10)
     _rows, _visits, _seconds, _converged, _within = [], 0, 0.0, 0, 0
@@ -338,7 +338,14 @@ def _(charts, exercises, measure_button, mo, np, progress, run_perceptron, time)
                       {"margin": _margin, "updates": float(np.mean(_bounds)), "series": "bound (R/γ)²"}]
     _slope = np.polyfit(np.log([r["margin"] for r in _rows if r["series"] == "measured (mean)"]),
                         np.log([r["updates"] for r in _rows if r["series"] == "measured (mean)"]), 1)[0]
+    _runs = len(_margins) * len(_seeds)
+    results = {"runs": _runs, "converged": _converged, "within_bound": _within, "slope": float(_slope),
+               "visits_per_second": _visits / _seconds}
     mo.vstack([
+        recording.milestone("milestone_1957_perceptron",  # the bar: the convergence theorem held
+                            {"converged_runs": _converged, "slope": round(float(_slope), 2),
+                             "point_visits_per_second": round(_visits / _seconds)},
+                            achieved=_converged == _within == _runs),
         charts.line(_rows, "margin", "updates", color="series", log_x=True, log_y=True,
                     title="updates to converge (100 points, 10 data sets per margin)"),
         mo.md(f"{_converged} of {len(_margins) * len(_seeds)} runs converged, {_within} within their "
@@ -347,7 +354,7 @@ def _(charts, exercises, measure_button, mo, np, progress, run_perceptron, time)
               f"**{_visits / _seconds:,.0f} point visits per second** with tinytorch tensors "
               f"({_visits:,} visits in {_seconds:.2f} s)."),
     ])
-    return
+    return (results,)
 
 
 @app.cell(hide_code=True)

@@ -19,10 +19,10 @@ def _():
     import tinytorch
     import tinytorch.nn as nn
     from tinytorch.core.training import Trainer
-    from tinytorch.course import charts, checks, progress
+    from tinytorch.course import charts, checks, progress, recording
     from tinytorch.course.exercises import xor as exercises
 
-    return Trainer, charts, checks, exercises, mo, nn, np, progress, time, tinytorch
+    return Trainer, charts, checks, exercises, mo, nn, np, progress, recording, time, tinytorch
 
 
 @app.cell(hide_code=True)
@@ -248,14 +248,13 @@ def _():
 
 @app.cell(hide_code=True)
 def _(charts, checks, exercises, mo, np, xor_weights):
-    _results = exercises.XOR_WEIGHTS.run(xor_weights)
-    _views = [checks.report(_results)]
-    if _results[0].passed:
+    _views = [checks.feedback(exercises.XOR_WEIGHTS, xor_weights, app="milestone_1969_xor")]
+    if checks.all_passed(checks.run_checks(exercises.XOR_WEIGHTS.checks[:1], xor_weights)):  # shapes fit
         _net = exercises.hand_network(*xor_weights())
         _views.append(charts.decision_regions(
             lambda g: exercises.network_says(_net, g), exercises.CORNERS,
             np.array(exercises.XOR), title="your network's answer everywhere"))
-    mo.vstack(_views + [checks.solution(exercises.XOR_WEIGHTS)])
+    mo.vstack(_views)
     return
 
 
@@ -274,8 +273,8 @@ def _(mo):
 
 @app.cell(hide_code=True)
 def _():
-    measure_settings = {"widths": (0, 2, 3, 4, 8), "seeds": 6, "steps": 200}
-    return (measure_settings,)
+    budget = {"widths": (0, 2, 3, 4, 8), "seeds": 6, "steps": 200}
+    return (budget,)
 
 
 @app.cell(hide_code=True)
@@ -292,15 +291,16 @@ def _(
     charts,
     exercises,
     measure_button,
-    measure_settings,
+    budget,
     mo,
     progress,
+    recording,
     time,
     train_xor,
 ):
     mo.stop(not measure_button.value, progress.waiting("train every width from many seeds"))
     _corners, _xor = exercises.xor_points(1, 0.0)
-    _s = measure_settings
+    _s = budget
     _flops = 3 * 2 * len(_corners) * (2 * max(_s["widths"]) + 2 * max(_s["widths"]))
     _rows, _steps, _seconds = [], 0, 0.0
     with mo.status.progress_bar(total=len(_s["widths"]) * _s["seeds"], title="training") as _bar:
@@ -317,7 +317,14 @@ def _(
             _rows.append({"model": f"{_width} hidden" if _width else "single layer",
                           "solved XOR (% of seeds)": 100 * _solved / _s["seeds"],
                           "mean accuracy": sum(_accuracies) / len(_accuracies)})
+    _hidden = [r for r in _rows if r["model"] != "single layer"]
+    results = {"rows": _rows, "ms_per_step": 1000 * _seconds / _steps}
     mo.vstack([
+        recording.milestone(  # the bar: a hidden layer solved XOR, which a single layer cannot
+            "milestone_1969_xor",
+            {"best_solved_percent": max((r["solved XOR (% of seeds)"] for r in _hidden), default=0.0),
+             "ms_per_step": round(results["ms_per_step"], 3)},
+            achieved=any(r["solved XOR (% of seeds)"] > 0 for r in _hidden)),
         charts.bar(_rows, "model", "solved XOR (% of seeds)",
                    title=f"{activation.selected_key} networks reaching 100% on the 4 corners "
                          f"({_s['seeds']} seeds, {_s['steps']} Adam steps)"),
@@ -329,7 +336,7 @@ def _(
               "floating-point operations (4 points, forward and backward), microseconds of arithmetic: "
               "nearly all of that time is Python overhead."),
     ])
-    return
+    return (results,)
 
 
 @app.cell(hide_code=True)
