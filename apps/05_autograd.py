@@ -333,6 +333,9 @@ def _(budget, charts, measure, measure_button, mo, progress, tinytorch):
     _deep = budget["depths"][-1]
     _ms = {r["pass"]: r["milliseconds"] for r in _times if r["depth"] == _deep}
     _mb = {r["forward"]: r["MB"] for r in _memory if r["depth"] == _deep}
+    results = {"backward_to_forward_time": _ms["backward"] / _ms["forward, recording"],
+               "recording_to_plain_time": _ms["forward, recording"] / _ms["forward, no_grad"],
+               "graph_megabytes": _mb["recording"], "no_grad_megabytes": _mb["no_grad"]}
     mo.vstack([
         mo.hstack([charts.line(_times, "depth", "milliseconds", color="pass", log_x=True, log_y=True,
                                title=f"time, vector of {budget['n']:,} floats", width=300),
@@ -345,7 +348,7 @@ def _(budget, charts, measure, measure_button, mo, progress, tinytorch):
               f"**{_mb['no_grad']:.2f} MB** without it: the saved arrays grow with depth, "
               "which is why evaluation runs inside `no_grad()`."),
     ])
-    return
+    return (results,)
 
 
 @app.cell(hide_code=True)

@@ -100,7 +100,7 @@ def _(mo, nn):
     return activation, hidden, noise, per_corner, seed
 
 
-@app.cell(hide_code=True)
+@app.cell
 def _(Trainer, nn, np, tinytorch):
     def train_xor(points, labels, hidden, activation, seed, steps=300, lr=0.05):
         """A single linear layer (hidden=0) or a 2-hidden-2 network, trained full batch with
@@ -132,7 +132,7 @@ def _(exercises, noise, per_corner, seed):
     return fresh_labels, fresh_points, labels, points
 
 
-@app.cell(hide_code=True)
+@app.cell
 def _(activation, hidden, labels, points, seed, train_xor):
     linear_model, linear_history = train_xor(points, labels, 0, None, seed.value)
     mlp, mlp_history = train_xor(points, labels, hidden.value, activation.value, seed.value)

@@ -41,7 +41,7 @@ def test_a_passed_exercise_shows_on_the_course_map_and_a_failing_one_does_not(co
         run_edited(page, "strides", FAILING)
         page.wait_for_function(
             f"() => {{ const r = JSON.parse(localStorage.getItem({BROWSER_KEY!r}) || 'null');"
-            " return r && r.exercises['module-01'] && r.exercises['module-01'].strides; }",
+            " const m = r && r.exercises['module-01']; return m && m.strides && m.broadcast; }",
             timeout=120_000)
         exercises = recorded(page)["exercises"]["module-01"]
         assert exercises["broadcast"]["passed"] == exercises["broadcast"]["total"]
