@@ -56,7 +56,7 @@ def train_tinytorch(args, data) -> dict:
     if args.save:
         print(f"trained weights saved to {save_checkpoint(args.save, model)}")
     return {"accuracy": history[-1]["val_accuracy"], "seconds": time.perf_counter() - start,
-            "epoch_seconds": float(np.median([h["seconds"] for h in history]))}
+            "epoch_seconds": float(np.median([h["seconds"] for h in history])), "epochs": len(history)}
 
 
 def train_torch(args, data, epochs: int) -> dict:
@@ -93,7 +93,9 @@ def train_torch(args, data, epochs: int) -> dict:
     return {"accuracy": acc, "epoch_seconds": float(np.median(times))}
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> dict:
+    """Train and print the figures; returns them as values (tinytorch's, and PyTorch's under
+    "torch" with --torch), for tests and benchmarks."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--hidden", type=int, nargs="+", default=[512, 256])
@@ -119,9 +121,11 @@ def main(argv: list[str] | None = None) -> None:
             theirs = train_torch(args, data, args.torch_epochs)
         except ImportError:
             print("PyTorch not importable (pip install torch==2.13.0 for the CPU build)")
-            return
+            return ours
         print(f"pytorch ({args.torch_epochs} epochs): median epoch {theirs['epoch_seconds']:.2f} s; "
               f"epoch time ratio tinytorch/pytorch = {ours['epoch_seconds'] / theirs['epoch_seconds']:.2f}")
+        return ours | {"torch": theirs}
+    return ours
 
 
 if __name__ == "__main__":

@@ -49,7 +49,9 @@ def evaluate(model: GPT, data: np.ndarray, starts: np.ndarray, batch_size: int) 
     return float(np.mean(losses))
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> dict:
+    """Train, print the figures and samples; returns them as values ("val_losses" per
+    evaluation, "samples"), for tests and benchmarks."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--batch-size", type=int, default=32)
@@ -89,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
           f"{args.context}, {model.num_parameters():,} parameters; batch {args.batch_size}, "
           f"{args.steps} steps, AdamW lr {args.lr} warm-up + cosine", flush=True)
 
-    start, running = time.perf_counter(), None
+    start, running, val_losses, samples = time.perf_counter(), None, [], []
     rng = default_generator()
     for step in range(1, args.steps + 1):
         starts = rng.integers(0, len(train) - args.context - 1, args.batch_size)
@@ -102,6 +104,7 @@ def main(argv: list[str] | None = None) -> None:
         running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
         if step % args.eval_every == 0 or step == args.steps:
             val_loss = evaluate(model, val, val_starts, args.batch_size)
+            val_losses.append(val_loss)
             print(f"step {step:5d}  train {running:.3f}  val {val_loss:.3f} nats/char  "
                   f"{time.perf_counter() - start:7.1f} s", flush=True)
 
@@ -110,7 +113,9 @@ def main(argv: list[str] | None = None) -> None:
     for prompt in ("Call me", "The whale"):
         ids = model.generate(tokenizer.encode(prompt), max_new_tokens=args.sample_length, temperature=0.8,
                              seed=args.seed)
-        print(f"\n--- sample (temperature 0.8) ---\n{tokenizer.decode(ids)}")
+        samples.append(tokenizer.decode(ids))
+        print(f"\n--- sample (temperature 0.8) ---\n{samples[-1]}")
+    return {"val_losses": val_losses, "samples": samples, "seconds": time.perf_counter() - start}
 
 
 if __name__ == "__main__":
