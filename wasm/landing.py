@@ -66,7 +66,7 @@ function migrate() {
 const day = (iso) => new Date(iso).toLocaleDateString();
 function figure(name, v) {  // test_accuracy 0.962 -> "test accuracy 96.2%%", train_seconds -> "train 41.5 s"
   const words = name.replace(/_(seconds|percent)$/, "").replace(/_/g, " ");
-  if (/accuracy/.test(name)) return words + " " + (100 * v).toFixed(1) + "%%";
+  if (/accuracy|checks_passed/.test(name)) return words + " " + (100 * v).toFixed(1) + "%%";
   if (/_percent$/.test(name)) return words + " " + (+v.toPrecision(3)) + "%%";
   if (/_seconds$/.test(name)) return words + " " + v.toFixed(1) + " s";
   return words + " " + (+v.toPrecision(4)).toLocaleString();

@@ -29,7 +29,7 @@ def test_a_passed_and_a_failed_run_are_recorded_natively(tmp_path, monkeypatch):
     monkeypatch.setenv("TINYTORCH_PROGRESS", str(tmp_path / "p.json"))
     shown = recording.exercise("01_tensor", STRIDES, STRIDES.run(STRIDES.solution))
     assert "Passed: recorded" in shown.text and str(tmp_path / "p.json") in shown.text
-    assert lr.exercises_passed(lr.load(), "01") == ["strides"]
+    assert lr.exercises_passed(lr.load(), "01") == ["STRIDES"]
     shown = recording.exercise("01_tensor", STRIDES, STRIDES.run(lambda shape, dtype: (0,)))
     assert "checks: recorded" in shown.text
     assert lr.exercises_passed(lr.load(), "01") == []
@@ -56,7 +56,7 @@ def test_in_the_browser_a_frame_carries_the_change(monkeypatch):
     monkeypatch.setattr(recording, "in_browser", lambda: True)
     shown = recording.exercise("01_tensor", STRIDES, STRIDES.run(STRIDES.solution))
     assert "<iframe" in shown.text and "ttRecord.exercise(" in shown.text
-    assert "module-01" in shown.text and "strides" in shown.text
+    assert "module-01" in shown.text and "STRIDES" in shown.text
 
 
 def run_js(calls: str, stored: str | None = None) -> dict:

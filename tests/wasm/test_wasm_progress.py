@@ -41,11 +41,11 @@ def test_a_passed_exercise_shows_on_the_course_map_and_a_failing_one_does_not(co
         run_edited(page, "strides", FAILING)
         page.wait_for_function(
             f"() => {{ const r = JSON.parse(localStorage.getItem({BROWSER_KEY!r}) || 'null');"
-            " const m = r && r.exercises['module-01']; return m && m.strides && m.broadcast; }",
+            " const m = r && r.exercises['module-01']; return m && m.STRIDES && m.BROADCAST; }",
             timeout=120_000)
         exercises = recorded(page)["exercises"]["module-01"]
-        assert exercises["broadcast"]["passed"] == exercises["broadcast"]["total"]
-        assert exercises["strides"]["passed"] < exercises["strides"]["total"]
+        assert exercises["BROADCAST"]["passed"] == exercises["BROADCAST"]["total"]
+        assert exercises["STRIDES"]["passed"] < exercises["STRIDES"]["total"]
         page.goto(course_url)
         item = page.locator('[data-key="module-01"]')
         assert item.locator(".did").inner_text() == "1 of 2 exercises passed"

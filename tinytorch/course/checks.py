@@ -39,9 +39,10 @@ class Exercise:
     Kept in `tinytorch.course.exercises` rather than in the app, so the tests can prove that
     the solution passes every check and that typical wrong answers fail at least one.
 
-    `name` is the exercise's stable name in the learner's record (`tinytorch.course.learner_record`):
-    the course map counts passed exercises by it, so it must not change when the checks do.
-    Without one, the solution's function name stands in.
+    `name` is the exercise's stable name in the learner's record (`tinytorch.course.learner_record`),
+    its variable name in its module (as `tinytorch check` records it): the course map counts
+    passed exercises by it, so it must not change when the checks do. Without one, the
+    solution's function name stands in.
     """
 
     checks: tuple[Check, ...]

@@ -112,6 +112,16 @@ def milestone(app: str, figures: dict, achieved: bool):
                    lambda r, key: learner_record.record_milestone(r, key, figures, achieved), done)
 
 
+def milestone_from_checks(app: str, runs: list[list[CheckResult]]):
+    """Record a milestone whose bar is its exercises (1957, 1969: every check of the app's
+    exercises passes), with the figure `tinytorch check` records for it, "checks_passed" (the
+    fraction of checks passed); None while none of the exercises was attempted."""
+    if not any(attempted(results) for results in runs):
+        return None
+    passed, total = sum(r.passed for rs in runs for r in rs), sum(len(rs) for rs in runs)
+    return milestone(app, {"checks_passed": passed / total}, achieved=passed == total)
+
+
 def _record(app: str, kind: str, js_args: list, change, done: str):
     try:
         key = course_map.entry(app).key

@@ -24,5 +24,5 @@ def test_every_check_cell_is_counted_and_records_under_its_app(stem):
 def test_exercises_are_found_through_the_apps_import_alias():
     source = ("from tinytorch.course.exercises import tensor as ex\n"
               "checks.feedback(ex.STRIDES, f, app='01_tensor')\nother.feedback(unknown.X, f)\n")
-    assert checked_in(source) == {"strides": tensor.STRIDES}
+    assert checked_in(source) == {"STRIDES": tensor.STRIDES}
 
