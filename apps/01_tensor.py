@@ -239,6 +239,13 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
+def _():
+    # The workload (tests/apps/quick.py shrinks it for the pressed-button test).
+    budget = {"sizes": [2**k for k in range(10, 23, 2)]}
+    return (budget,)
+
+
+@app.cell(hide_code=True)
 def _(mo):
     measure_button = mo.ui.run_button(label="Measure add time vs size")
     measure_button
@@ -246,9 +253,9 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(charts, measure, measure_button, mo, progress, tinytorch):
+def _(budget, charts, measure, measure_button, mo, progress, tinytorch):
     mo.stop(not measure_button.value, progress.waiting("measure"))
-    _sizes = [2**k for k in range(10, 23, 2)]
+    _sizes = budget["sizes"]
     _rows = []
     for _dtype in (tinytorch.float32, tinytorch.float64):
         def _make(n, dtype=_dtype):
@@ -260,13 +267,14 @@ def _(charts, measure, measure_button, mo, progress, tinytorch):
         _row["microseconds"] = _row["seconds"] * 1e6
     _gb = [r["n"] * 3 * (4 if r["label"] == "float32" else 8) / r["seconds"] / 1e9 for r in _rows
            if r["n"] == _sizes[-1]]
+    results = {"float32_gb_per_s": _gb[0], "float64_gb_per_s": _gb[1]}
     mo.vstack([
         charts.line(_rows, "n", "microseconds", color="label", log_x=True, log_y=True,
                     title="time of a + b (best of 3)"),
         mo.md(f"At the largest size: **{_gb[0]:.1f} GB/s** (float32) and **{_gb[1]:.1f} GB/s** "
               "(float64) of memory traffic: the same bandwidth, so float64 takes about twice as long."),
     ])
-    return
+    return (results,)
 
 
 @app.cell(hide_code=True)

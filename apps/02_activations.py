@@ -342,8 +342,8 @@ def _(mo):
 @app.cell(hide_code=True)
 def _():
     # The workload (tests/apps/quick.py shrinks it for the pressed-button test).
-    activation_sizes = [2**k for k in range(8, 19, 2)]
-    return (activation_sizes,)
+    budget = {"sizes": [2**k for k in range(8, 19, 2)]}
+    return (budget,)
 
 
 @app.cell(hide_code=True)
@@ -356,7 +356,7 @@ def _(mo):
 @app.cell(hide_code=True)
 def _(
     F,
-    activation_sizes,
+    budget,
     activation_table,
     charts,
     measure,
@@ -374,21 +374,22 @@ def _(
             x = tinytorch.randn(n)
             return lambda: fn(x)
 
-        _rows += measure.scaling(_make, activation_sizes, label=_name)
+        _rows += measure.scaling(_make, budget["sizes"], label=_name)
     for _row in _rows:
         _row["ns per element"] = _row["seconds"] / _row["n"] * 1e9
-    _largest = {r["label"]: r["ns per element"] for r in _rows if r["n"] == activation_sizes[-1]}
+    _largest = {r["label"]: r["ns per element"] for r in _rows if r["n"] == budget["sizes"][-1]}
     _ranked = sorted(_largest, key=_largest.get)
+    results = {"ns_per_element": _largest, "cheapest": _ranked[0], "dearest": _ranked[-1]}
     mo.vstack([
         charts.line(_rows, "n", "ns per element", color="label", log_x=True, log_y=True, width=520,
                     title="forward time per element (best of 3)"),
-        mo.md(f"At n = {activation_sizes[-1]:,}: cheapest **{_ranked[0]}** "
+        mo.md(f"At n = {budget['sizes'][-1]:,}: cheapest **{_ranked[0]}** "
               f"({_largest[_ranked[0]]:.2f} ns/element), dearest **{_ranked[-1]}** "
               f"({_largest[_ranked[-1]]:.2f} ns/element, "
               f"{_largest[_ranked[-1]] / _largest[_ranked[0]]:.1f}x). Small inputs cost far more per "
               "element: there the fixed overhead of each call (Python, the autograd wrapper) dominates."),
     ])
-    return
+    return (results,)
 
 
 @app.cell(hide_code=True)

@@ -253,7 +253,7 @@ def _(mo):
     return mlp_depth, mlp_width
 
 
-@app.cell(hide_code=True)
+@app.cell
 def _(nn):
     def mlp(width: int, depth: int, n_in: int = 784, n_out: int = 10):
         """784 -> width -> ... -> width -> 10, with a ReLU after every hidden Linear."""
@@ -371,8 +371,8 @@ def _(mo):
 @app.cell(hide_code=True)
 def _():
     # The workload (tests/apps/quick.py shrinks it for the pressed-button test).
-    layer_widths = [128, 256, 512, 1024, 2048]
-    return (layer_widths,)
+    budget = {"widths": [128, 256, 512, 1024, 2048]}
+    return (budget,)
 
 
 @app.cell(hide_code=True)
@@ -383,7 +383,7 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(charts, layer_widths, measure, measure_button, mo, nn, np, progress, tinytorch):
+def _(budget, charts, measure, measure_button, mo, nn, np, progress, tinytorch):
     mo.stop(not measure_button.value, progress.waiting("measure"))
     _batch, _params = 64, {}
 
@@ -398,12 +398,14 @@ def _(charts, layer_widths, measure, measure_button, mo, nn, np, progress, tinyt
 
         return forward
 
-    _rows = measure.scaling(_make, layer_widths, label="forward", memory=True)
+    _rows = measure.scaling(_make, budget["widths"], label="forward", memory=True)
     _times = [{"width": r["n"], "milliseconds": r["seconds"] * 1e3} for r in _rows]
     _memory = ([{"width": r["n"], "MB": _params[r["n"]] / 1e6, "what": "parameters"} for r in _rows]
                + [{"width": r["n"], "MB": r["bytes"] / 1e6, "what": "allocated by forward"} for r in _rows])
-    _slope = float(np.polyfit(np.log(layer_widths[-3:]), np.log([r["seconds"] for r in _rows[-3:]]), 1)[0])
-    _gflops = 2 * _batch * layer_widths[-1] ** 2 / _rows[-1]["seconds"] / 1e9
+    _slope = float(np.polyfit(np.log(budget["widths"][-3:]),
+                              np.log([r["seconds"] for r in _rows[-3:]]), 1)[0])
+    _gflops = 2 * _batch * budget["widths"][-1] ** 2 / _rows[-1]["seconds"] / 1e9
+    results = {"time_exponent": _slope, "gflops": _gflops, "rows": _rows}
     mo.vstack([
         mo.hstack([
             charts.line(_times, "width", "milliseconds", log_x=True, log_y=True, width=320,
@@ -416,7 +418,7 @@ def _(charts, layer_widths, measure, measure_button, mo, nn, np, progress, tinyt
               "as $w^2$ too, but what the forward pass allocates (its output, $64 \\times w$ "
               "floats) grows only as $w$: for a wide layer, the weights are what costs memory."),
     ])
-    return
+    return (results,)
 
 
 @app.cell(hide_code=True)

@@ -11,29 +11,25 @@ app = marimo.App(width="medium", app_title="05 Autograd")
 
 @app.cell(hide_code=True)
 def _():
-    import ast
-    import operator
-
     import marimo as mo
     import numpy as np
 
     import tinytorch
     from tinytorch.core.autograd import Function
     from tinytorch.core.tensor import apply
-    from tinytorch.course import charts, checks, measure, progress
+    from tinytorch.course import charts, checks, graph_explorer, measure, progress
     from tinytorch.course.exercises import autograd as exercises
 
     return (
         Function,
         apply,
-        ast,
         charts,
         checks,
         exercises,
+        graph_explorer,
         measure,
         mo,
         np,
-        operator,
         progress,
         tinytorch,
     )
@@ -114,119 +110,12 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(ast, operator, tinytorch):
-    METHODS = ("tanh", "sigmoid", "relu", "exp", "log", "sqrt", "abs", "sum", "mean", "max", "min")
-    FUNCTIONS = {name: operator.methodcaller(name) for name in METHODS} | {
-        "maximum": tinytorch.maximum, "minimum": tinytorch.minimum}
-    _NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Load, ast.Attribute,
-              ast.Constant, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)
-
-    def evaluate(text: str, tensors: dict):
-        """Compute `text` from the named tensors, allowing only arithmetic, the FUNCTIONS and
-        the METHODS: no other names, attributes, builtins or Python statements."""
-        if len(text) > 300:
-            raise ValueError("the expression is too long (300 characters at most)")
-        tree = ast.parse(text.strip(), mode="eval")
-        for node in ast.walk(tree):
-            if not isinstance(node, _NODES):
-                raise ValueError(f"{type(node).__name__} is not allowed here")
-            if isinstance(node, ast.Attribute) and node.attr not in METHODS:
-                raise ValueError(f".{node.attr} is not allowed; methods: {', '.join(METHODS)}")
-            if isinstance(node, ast.Name) and node.id not in tensors and node.id not in FUNCTIONS:
-                raise NameError(f"unknown name {node.id!r}; use {', '.join(tensors)} or a function")
-            if isinstance(node, ast.Constant):
-                if type(node.value) not in (int, float):
-                    raise ValueError(f"only numbers may appear as constants, not {node.value!r}")
-                node.value = float(node.value)  # 9 ** 9 ** 9 as floats overflows at once
-        return eval(compile(tree, "<expression>", "eval"), {"__builtins__": {}}, FUNCTIONS | tensors)
-
-    return (evaluate,)
-
-
-@app.cell(hide_code=True)
-def _(np):
-    def short(array) -> str:
-        """A value or gradient in a few characters: 0.462 or [0.5, -1, 2]."""
-        a = np.asarray(array)
-        if a.size == 1:
-            return f"{a.item():.4g}"
-        return "[" + ", ".join(f"{x:.3g}" for x in a.ravel()[:4]) + (", …" if a.size > 4 else "") + "]"
-
-    def graph_records(root, names: dict):
-        """Every tensor in the graph behind `root` (found by following `_ctx.inputs`) as a node
-        record, and every input -> user link as an edge. `names` maps id(tensor) -> its name."""
-        nodes, edges, todo, seen = [], [], [root], set()
-        while todo:
-            t = todo.pop()
-            if id(t) in seen:
-                continue
-            seen.add(id(t))
-            if t is root:
-                kind, label = "output L", "L = " + (t._ctx.name if t._ctx else "input")
-            elif t._ctx is not None:
-                kind, label = "operation", t._ctx.name
-            else:
-                kind, label = ("input", names[id(t)]) if id(t) in names else ("constant", "constant")
-            grad = short(t.grad.data) if t.grad is not None else "none"
-            nodes.append({"id": id(t), "kind": kind, "text": f"{label}\nvalue {short(t.data)}\ngrad {grad}"})
-            for parent in t._ctx.inputs if t._ctx is not None else ():
-                edges.append((id(parent), id(t)))
-                todo.append(parent)
-        return nodes, edges
-
-    def retain_all(root) -> None:
-        """Ask every tensor of the graph to keep its .grad (by default only the inputs do)."""
-        todo, seen = [root], set()
-        while todo:
-            t = todo.pop()
-            if id(t) not in seen:
-                seen.add(id(t))
-                t.retain_grad()
-                todo.extend(t._ctx.inputs if t._ctx is not None else ())
-
-    return graph_records, retain_all, short
-
-
-@app.cell(hide_code=True)
-def _(np, tinytorch, v_text):
-    def parse_vector(text: str) -> np.ndarray:
-        return np.array([float(part) for part in text.split(",") if part.strip()], dtype=np.float32)
-
-    def leaves(a: float, b: float, c: float):
-        """The named inputs, fresh each time (gradients accumulate on a tensor that is reused)."""
-        return {"a": tinytorch.tensor(a, requires_grad=True), "b": tinytorch.tensor(b, requires_grad=True),
-                "c": tinytorch.tensor(c, requires_grad=True),
-                "v": tinytorch.tensor(parse_vector(v_text.value), requires_grad=True)}
-
-    return (leaves,)
-
-
-@app.cell(hide_code=True)
-def _(
-    a_value,
-    b_value,
-    c_value,
-    charts,
-    evaluate,
-    expression,
-    graph_records,
-    leaves,
-    mo,
-    np,
-    retain_all,
-    short,
-    tinytorch,
-):
+def _(a_value, b_value, c_value, charts, expression, graph_explorer, mo, v_text):
     try:
-        _inputs = leaves(a_value.value, b_value.value, c_value.value)
-        _out = evaluate(expression.value, _inputs)
-        if not isinstance(_out, tinytorch.Tensor) or not _out.requires_grad:
-            raise ValueError("the expression does not depend on a, b, c or v")
-        retain_all(_out)
-        _out.backward(np.ones(_out.shape, dtype=_out.dtype), retain_graph=True)  # keep it to draw
-        _nodes, _edges = graph_records(_out, {id(t): n for n, t in _inputs.items()})
-        _used = [n for n, t in _inputs.items() if t.grad is not None]
-        _grads = ", ".join(f"$\\partial L/\\partial {n}$ = `{short(_inputs[n].grad.data)}`" for n in _used)
+        _inputs = graph_explorer.leaves(a_value.value, b_value.value, c_value.value, v_text.value)
+        _out, _nodes, _edges = graph_explorer.explore(expression.value, _inputs)
+        _grads = ", ".join(f"$\\partial L/\\partial {n}$ = `{graph_explorer.short(t.grad.data)}`"
+                           for n, t in _inputs.items() if t.grad is not None)
         _note = ("" if _out.numel() == 1 else
                  " (L is not a scalar, so backward starts from ones: the gradient of L.sum())")
         _view = mo.vstack([
@@ -250,12 +139,13 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(a_value, b_value, c_value, evaluate, expression, leaves, mo, tinytorch):
-    _names = ("a", "b", "c", "v")
+def _(a_value, b_value, c_value, expression, graph_explorer, mo, tinytorch, v_text):
     try:
-        _inputs = leaves(a_value.value, b_value.value, c_value.value)
-        tinytorch.gradcheck(lambda *ts: evaluate(expression.value, dict(zip(_names, ts, strict=True))),
-                            *(_inputs[n] for n in _names))
+        _inputs = graph_explorer.leaves(a_value.value, b_value.value, c_value.value, v_text.value)
+        _names = list(_inputs)
+        tinytorch.gradcheck(
+            lambda *ts: graph_explorer.evaluate(expression.value, dict(zip(_names, ts, strict=True))),
+            *_inputs.values())
         _verdict = mo.callout(mo.md("`tinytorch.gradcheck`: **passed**: autograd and finite "
                                     "differences agree on every input."), kind="success")
     except AssertionError as _error:
@@ -443,6 +333,9 @@ def _(budget, charts, measure, measure_button, mo, progress, tinytorch):
     _deep = budget["depths"][-1]
     _ms = {r["pass"]: r["milliseconds"] for r in _times if r["depth"] == _deep}
     _mb = {r["forward"]: r["MB"] for r in _memory if r["depth"] == _deep}
+    results = {"backward_to_forward_time": _ms["backward"] / _ms["forward, recording"],
+               "recording_to_plain_time": _ms["forward, recording"] / _ms["forward, no_grad"],
+               "graph_megabytes": _mb["recording"], "no_grad_megabytes": _mb["no_grad"]}
     mo.vstack([
         mo.hstack([charts.line(_times, "depth", "milliseconds", color="pass", log_x=True, log_y=True,
                                title=f"time, vector of {budget['n']:,} floats", width=300),
@@ -455,7 +348,7 @@ def _(budget, charts, measure, measure_button, mo, progress, tinytorch):
               f"**{_mb['no_grad']:.2f} MB** without it: the saved arrays grow with depth, "
               "which is why evaluation runs inside `no_grad()`."),
     ])
-    return
+    return (results,)
 
 
 @app.cell(hide_code=True)

@@ -121,7 +121,7 @@ def _(mo, surface):
     return adam_lr, beta1, beta2, lr, momentum, steps
 
 
-@app.cell(hide_code=True)
+@app.cell
 def _(nn, np):
     def trajectory(make_optimizer, spec: dict, steps: int) -> list[dict]:
         """Where an optimizer takes the point (x, y) on spec's surface, step by step; stops early
@@ -142,7 +142,7 @@ def _(nn, np):
     return (trajectory,)
 
 
-@app.cell(hide_code=True)
+@app.cell
 def _(adam_lr, beta1, beta2, lr, momentum, steps, surface, tinytorch, trajectory):
     _optimizers = {
         "SGD": lambda ps: tinytorch.optim.SGD(ps, lr=lr.value),
@@ -355,6 +355,8 @@ def _(alt, budget, charts, measure, measure_button, mo, nn, optimizer_colors, pr
     _big = {r["optimizer"]: r for r in _rows if r["parameters"] == _n}
     _state = {name: r["state bytes per parameter"] for name, r in _big.items()}
     _colors = alt.Color("optimizer:N", scale=optimizer_colors)
+    results = {"adam_to_sgd_step_time": _big["Adam"]["microseconds"] / _big["SGD"]["microseconds"],
+               "state_bytes_per_parameter": _state}
     mo.vstack([
         mo.hstack([charts.line(_rows, "parameters", "microseconds", color="optimizer", log_x=True,
                                log_y=True, title="time of one step", width=280).encode(color=_colors),
@@ -368,7 +370,7 @@ def _(alt, budget, charts, measure, measure_button, mo, nn, optimizer_colors, pr
               f"({_state['Adam'] * _n / 1e6:.1f} MB), {_state['Adam'] / _state['SGD + momentum']:.0f}× "
               "what momentum keeps: every step reads and writes all of it."),
     ])
-    return
+    return (results,)
 
 
 @app.cell(hide_code=True)

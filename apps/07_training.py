@@ -151,8 +151,8 @@ def _(controls, toy):
     return labels, points, train_set, val_set
 
 
-@app.cell(hide_code=True)
-def _(alt, charts, labels, mo, nn, points, tinytorch, train_set):
+@app.cell
+def _(nn):
     ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "gelu": nn.GELU}
 
     def make_model(settings: dict):
@@ -163,6 +163,11 @@ def _(alt, charts, labels, mo, nn, points, tinytorch, train_set):
             size = settings["width"]
         return nn.Sequential(*layers, nn.Linear(size, 2))
 
+    return (make_model,)
+
+
+@app.cell(hide_code=True)
+def _(alt, charts, labels, mo, points, tinytorch, train_set):
     def boundary(model):
         """The boundary the model draws now, training points ringed (one image: fast to redraw)."""
         def predict(grid):
@@ -181,7 +186,7 @@ def _(alt, charts, labels, mo, nn, points, tinytorch, train_set):
         curves = charts.training_curves(history) if history else mo.md("*no epoch yet*")
         return mo.vstack(([mo.md(status)] if status else []) + [boundary(model), curves])
 
-    return make_model, playground
+    return (playground,)
 
 
 @app.cell(hide_code=True)
@@ -212,7 +217,7 @@ def _(mo):
     return (train_button,)
 
 
-@app.cell(hide_code=True)
+@app.cell
 def _(
     DataLoader,
     TensorDataset,
@@ -231,21 +236,25 @@ def _(
 ):
     mo.stop(not train_button.value, progress.waiting("train"))
     _s = controls.value
-    _epochs = min(_s["epochs"], budget["max_epochs"])
+    epochs = min(_s["epochs"], budget["max_epochs"])
     tinytorch.manual_seed(0)
-    _model = make_model(_s)
-    _train = DataLoader(TensorDataset(*train_set), batch_size=_s["batch_size"], shuffle=True)
-    _val = DataLoader(TensorDataset(*val_set), batch_size=1024)
-    _trainer = Trainer(_model, tinytorch.optim.Adam(_model.parameters(), lr=_s["lr"]))
-    _live = live.LiveTraining(len(_train) * _epochs, batch_size=_s["batch_size"], show_loss=False,
-                              extra=lambda _: [playground(_model, _trainer.history)])
-    _trainer.callbacks.append(_live)
-    _history = _trainer.fit(_train, _val, epochs=_epochs, interruptible=True)
+    model = make_model(_s)
+    train_loader = DataLoader(TensorDataset(*train_set), batch_size=_s["batch_size"], shuffle=True)
+    val_loader = DataLoader(TensorDataset(*val_set), batch_size=1024)
+    trainer = Trainer(model, tinytorch.optim.Adam(model.parameters(), lr=_s["lr"]))
+    training = live.LiveTraining(len(train_loader) * epochs, batch_size=_s["batch_size"], show_loss=False,
+                                 extra=lambda _: [playground(model, trainer.history)])
+    trainer.callbacks.append(training)
+    history = trainer.fit(train_loader, val_loader, epochs=epochs, interruptible=True)
+    training.view()
+    return history, model, training
 
-    _last = _history[-1]
-    _best = min(_history, key=lambda h: h["val_loss"])
-    mo.stop(not _history, playground(_model, [], _live.status() + ", before the first epoch ended"))
-    _status = _live.status()
+
+@app.cell(hide_code=True)
+def _(history, mo, training):
+    mo.stop(not history, mo.md(training.status() + ", before the first epoch ended."))
+    _last = history[-1]
+    _best = min(history, key=lambda h: h["val_loss"])
     if _last["train_accuracy"] < 0.85:
         _verdict = ("**Under-fitting**: the model cannot even fit its training points "
                     f"({_last['train_accuracy']:.0%}). Give it more capacity: hidden layers, width.")
@@ -257,9 +266,11 @@ def _(
                     "its training points. More data, a smaller model, or stopping at the best epoch helps.")
     else:
         _verdict = "Training and validation agree: the model learned the pattern, not the points."
-    playground(_model, _history, f"{_status}. Training accuracy **{_last['train_accuracy']:.1%}**, "
-                                 f"validation accuracy **{_last['val_accuracy']:.1%}**.\n\n{_verdict}")
-    return
+    results = {"train_accuracy": _last["train_accuracy"], "val_accuracy": _last["val_accuracy"],
+               "epochs": len(history), "stopped": training.stopped}
+    mo.md(f"{training.status()}. Training accuracy **{_last['train_accuracy']:.1%}**, validation accuracy "
+          f"**{_last['val_accuracy']:.1%}**.\n\n{_verdict}")
+    return (results,)
 
 
 @app.cell(hide_code=True)

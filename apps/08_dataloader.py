@@ -104,7 +104,7 @@ def _(mo):
     return batch_size, drop_last, loader_seed, n_samples, shuffle
 
 
-@app.cell(hide_code=True)
+@app.cell
 def _(DataLoader, TensorDataset, batch_size, drop_last, loader_seed, n_samples, np, shuffle):
     def epochs_of(seed, epochs=3):
         """The index batches of each epoch of a fresh, seeded loader over the samples 0..N-1."""
@@ -331,8 +331,8 @@ def _(mo):
 
 @app.cell(hide_code=True)
 def _():
-    throughput_settings = {"samples": 4096, "batch_sizes": (1, 4, 16, 64, 256, 1024), "repeat": 3}
-    return (throughput_settings,)
+    budget = {"samples": 4096, "batch_sizes": (1, 4, 16, 64, 256, 1024), "repeat": 3}
+    return (budget,)
 
 
 @app.cell(hide_code=True)
@@ -355,10 +355,10 @@ def _(
     mo,
     np,
     progress,
-    throughput_settings,
+    budget,
 ):
     mo.stop(not measure_button.value, progress.waiting("time one epoch at each batch size"))
-    _n = throughput_settings["samples"]
+    _n = budget["samples"]
     _x, _y = np.resize(images, (_n, *images.shape[1:])), np.resize(image_labels, _n)
 
     class _OneAtATime(Dataset):
@@ -383,16 +383,17 @@ def _(
                 "DataLoader (get_batch)": lambda b: _loader_epoch(TensorDataset(_x, _y), b),
                 "DataLoader, one sample at a time": lambda b: _loader_epoch(_OneAtATime(), b)}
     _rows = []
-    with mo.status.progress_bar(total=len(_methods) * len(throughput_settings["batch_sizes"]),
+    with mo.status.progress_bar(total=len(_methods) * len(budget["batch_sizes"]),
                                 title="timing epochs") as _bar:
         for _name, _epoch in _methods.items():
-            for _b in throughput_settings["batch_sizes"]:
-                _t = measure.best_time(lambda e=_epoch, b=_b: e(b), repeat=throughput_settings["repeat"])
+            for _b in budget["batch_sizes"]:
+                _t = measure.best_time(lambda e=_epoch, b=_b: e(b), repeat=budget["repeat"])
                 _rows.append({"batch size": _b, "samples/s": _n / _t, "batches/s": -(-_n // _b) / _t,
                               "method": _name, "µs per batch": 1e6 * _t / -(-_n // _b)})
                 _bar.update()
-    _first = {r["method"]: r for r in _rows if r["batch size"] == throughput_settings["batch_sizes"][0]}
-    _last = {r["method"]: r for r in _rows if r["batch size"] == throughput_settings["batch_sizes"][-1]}
+    _first = {r["method"]: r for r in _rows if r["batch size"] == budget["batch_sizes"][0]}
+    _last = {r["method"]: r for r in _rows if r["batch size"] == budget["batch_sizes"][-1]}
+    results = {"rows": _rows}
     mo.vstack([
         charts.line(_rows, "batch size", "samples/s", color="method", log_x=True, log_y=True,
                     title=f"samples per second ({_n:,} images of {images.shape[1]}×{images.shape[2]})",
@@ -400,10 +401,10 @@ def _(
         charts.line(_rows, "batch size", "batches/s", color="method", log_x=True, log_y=True,
                     title="batches per second", width=460, height=220),
         mo.md(f"""
-        Per batch of {throughput_settings["batch_sizes"][0]}: NumPy indexing takes
+        Per batch of {budget["batch_sizes"][0]}: NumPy indexing takes
         **{_first["NumPy indexing"]["µs per batch"]:.1f} µs**, the DataLoader
         **{_first["DataLoader (get_batch)"]["µs per batch"]:.1f} µs** (its fixed overhead $c_0$:
-        building the batch's tensors). At batch {throughput_settings["batch_sizes"][-1]} the
+        building the batch's tensors). At batch {budget["batch_sizes"][-1]} the
         DataLoader delivers **{_last["DataLoader (get_batch)"]["samples/s"]:,.0f}** samples/s,
         {_last["DataLoader (get_batch)"]["samples/s"] / _last["NumPy indexing"]["samples/s"]:.0%}
         of NumPy's rate, while the one-sample-at-a-time dataset manages
@@ -411,7 +412,7 @@ def _(
         so a larger batch does not help it.
         """),
     ])
-    return
+    return (results,)
 
 
 @app.cell(hide_code=True)

@@ -17,10 +17,10 @@ def _():
     import numpy as np
 
     import tinytorch
-    from tinytorch.course import charts, checks, progress
+    from tinytorch.course import charts, checks, perceptron, progress, recording
     from tinytorch.course.exercises import perceptron as exercises
 
-    return charts, checks, exercises, mo, np, progress, time, tinytorch
+    return charts, checks, exercises, mo, np, perceptron, progress, recording, time, tinytorch
 
 
 @app.cell(hide_code=True)
@@ -109,39 +109,9 @@ def _(data_kind, data_seed, exercises, margin, n_points, np):
     return labels, points, true_line
 
 
-@app.cell(hide_code=True)
-def _(tinytorch):
-    def run_perceptron(points, labels, lr, max_epochs=40):
-        """Rosenblatt's rule from w = 0, b = 0, point by point in a fixed order, on tinytorch
-        tensors. Returns every update (the point used, the weights before and after it) and
-        the number of mistakes in each epoch."""
-        x = tinytorch.tensor(points)
-        w, b = tinytorch.zeros(2, dtype=tinytorch.float64), 0.0
-        updates, mistakes = [], []
-        for epoch in range(max_epochs):
-            missed = 0
-            for i in range(len(points)):
-                y = int(labels[i])
-                score = (w @ x[i] + b).item()
-                if y * score <= 0:
-                    new_w, new_b = w + lr * y * x[i], b + lr * y
-                    updates.append({"epoch": epoch + 1, "index": i, "y": y, "score": score,
-                                    "w": w.numpy().copy(), "b": b,
-                                    "new_w": new_w.numpy().copy(), "new_b": new_b})
-                    w, b = new_w, new_b
-                    missed += 1
-            mistakes.append({"epoch": epoch + 1, "mistakes": missed})
-            if missed == 0:
-                break
-        return {"updates": updates, "mistakes": mistakes, "w": w.numpy().copy(), "b": b,
-                "converged": mistakes[-1]["mistakes"] == 0}
-
-    return (run_perceptron,)
-
-
-@app.cell(hide_code=True)
-def _(labels, learning_rate, points, run_perceptron):
-    trajectory = run_perceptron(points, labels, learning_rate.value)
+@app.cell
+def _(labels, learning_rate, perceptron, points):
+    trajectory = perceptron.train(points, labels, learning_rate.value)
     return (trajectory,)
 
 
@@ -294,6 +264,14 @@ def _(checks, exercises, mo, update):
 
 
 @app.cell(hide_code=True)
+def _(exercises, predict, recording, update):
+    # The milestone's bar (tinytorch.course.milestone_goals): every check of both exercises passes.
+    recording.milestone_from_checks("milestone_1957_perceptron",
+                                    [exercises.PREDICT.run(predict), exercises.UPDATE.run(update)])
+    return
+
+
+@app.cell(hide_code=True)
 def _(mo):
     mo.md(r"""
     ## Measure it: updates against the margin
@@ -313,7 +291,7 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(charts, exercises, measure_button, mo, np, progress, run_perceptron, time):
+def _(charts, exercises, measure_button, mo, np, perceptron, progress, time):
     mo.stop(not measure_button.value, progress.waiting("count updates against the margin"))
     _margins, _seeds = [0.4, 0.2, 0.1, 0.05, 0.025, 0.0125], range(10)
     _rows, _visits, _seconds, _converged, _within = [], 0, 0.0, 0, 0
@@ -325,7 +303,7 @@ def _(charts, exercises, measure_button, mo, np, progress, run_perceptron, time)
                 _aug = np.hstack([_x, np.ones((len(_x), 1))])
                 _gamma = (_y * (_aug @ np.append(_normal, _offset))).min() / np.hypot(1.0, _offset)
                 _start = time.perf_counter()
-                _run = run_perceptron(_x, _y, 1.0, max_epochs=1000)
+                _run = perceptron.train(_x, _y, 1.0, max_epochs=1000)
                 _seconds += time.perf_counter() - _start
                 _visits += len(_x) * len(_run["mistakes"])
                 _updates.append(len(_run["updates"]))
@@ -338,6 +316,9 @@ def _(charts, exercises, measure_button, mo, np, progress, run_perceptron, time)
                       {"margin": _margin, "updates": float(np.mean(_bounds)), "series": "bound (R/γ)²"}]
     _slope = np.polyfit(np.log([r["margin"] for r in _rows if r["series"] == "measured (mean)"]),
                         np.log([r["updates"] for r in _rows if r["series"] == "measured (mean)"]), 1)[0]
+    _runs = len(_margins) * len(_seeds)
+    results = {"runs": _runs, "converged": _converged, "within_bound": _within, "slope": float(_slope),
+               "visits_per_second": _visits / _seconds}
     mo.vstack([
         charts.line(_rows, "margin", "updates", color="series", log_x=True, log_y=True,
                     title="updates to converge (100 points, 10 data sets per margin)"),
@@ -347,7 +328,7 @@ def _(charts, exercises, measure_button, mo, np, progress, run_perceptron, time)
               f"**{_visits / _seconds:,.0f} point visits per second** with tinytorch tensors "
               f"({_visits:,} visits in {_seconds:.2f} s)."),
     ])
-    return
+    return (results,)
 
 
 @app.cell(hide_code=True)

@@ -128,11 +128,13 @@ def main(argv: list[str] | None = None, progress=None) -> dict:
     trainer = Trainer(model, optimizer, loss_fn=loss_fn, callbacks=callbacks)
     start = time.perf_counter()
     history = trainer.fit(train, test, epochs=epochs)
-    seconds = time.perf_counter() - start
-    print(f"final test accuracy {history[-1]['val_accuracy']:.4f}, wall time {seconds:.1f} s", flush=True)
+    results = {"dataset": args.dataset, "test_accuracy": history[-1]["val_accuracy"],
+               "seconds": time.perf_counter() - start, "epochs": len(history)}
+    print(f"final test accuracy {results['test_accuracy']:.4f}, wall time {results['seconds']:.1f} s",
+          flush=True)
     if args.save:
         print(f"trained weights saved to {save_checkpoint(args.save, model)}")
-    return {"dataset": args.dataset, "accuracy": history[-1]["val_accuracy"], "seconds": seconds}
+    return results
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ def train_tinytorch(args, data, progress=None) -> dict:
     if args.save:
         print(f"trained weights saved to {save_checkpoint(args.save, model)}")
     return {"accuracy": history[-1]["val_accuracy"], "seconds": time.perf_counter() - start,
-            "epoch_seconds": float(np.median([h["seconds"] for h in history]))}
+            "epoch_seconds": float(np.median([h["seconds"] for h in history])), "epochs": len(history)}
 
 
 def train_torch(args, data, epochs: int) -> dict:
@@ -97,8 +97,9 @@ def train_torch(args, data, epochs: int) -> dict:
 
 
 def main(argv: list[str] | None = None, progress=None) -> dict:
-    """Run the recipe; returns the measured figures. `progress(total=, unit=)` makes a progress
-    bar advanced after every batch (`tinytorch milestone run` passes one)."""
+    """Train and print the figures; returns them as values (tinytorch's, and PyTorch's under
+    "torch" with --torch), for tests, benchmarks and `tinytorch milestone run`, which passes
+    `progress(total=, unit=)`: a progress bar advanced after every batch."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--hidden", type=int, nargs="+", default=[512, 256])
@@ -127,6 +128,7 @@ def main(argv: list[str] | None = None, progress=None) -> dict:
             return ours
         print(f"pytorch ({args.torch_epochs} epochs): median epoch {theirs['epoch_seconds']:.2f} s; "
               f"epoch time ratio tinytorch/pytorch = {ours['epoch_seconds'] / theirs['epoch_seconds']:.2f}")
+        return ours | {"torch": theirs}
     return ours
 
 

@@ -33,8 +33,9 @@ from tinytorch.datasets import load_text
 
 
 def main(argv: list[str] | None = None, progress=None) -> dict:
-    """Run the recipe; returns the measured figures. `progress(total=, unit=)` makes a progress
-    bar advanced after every step (`tinytorch milestone run` passes one)."""
+    """Train, print the figures and samples; returns them as values ("val_loss" at the end,
+    "val_losses" per evaluation, "samples"), for tests, benchmarks and `tinytorch milestone
+    run`, which passes `progress(total=, unit=)`: a progress bar advanced after every step."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--batch-size", type=int, default=32)
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None, progress=None) -> dict:
           f"{args.steps} steps, AdamW lr {args.lr} warm-up + cosine", flush=True)
 
     bar = progress(total=args.steps, unit="steps") if progress is not None else None
-    start, running = time.perf_counter(), None
+    start, running, val_losses, samples = time.perf_counter(), None, [], []
     rng = default_generator()
     for step in range(1, args.steps + 1):
         starts = rng.integers(0, len(train) - args.context - 1, args.batch_size)
@@ -90,6 +91,7 @@ def main(argv: list[str] | None = None, progress=None) -> dict:
             bar.update(1, f"loss {running:.3f}")
         if step % args.eval_every == 0 or step == args.steps:
             val_loss = evaluate(model, val, val_starts, args.batch_size)
+            val_losses.append(val_loss)
             print(f"step {step:5d}  train {running:.3f}  val {val_loss:.3f} nats/char  "
                   f"{time.perf_counter() - start:7.1f} s", flush=True)
 
@@ -100,8 +102,9 @@ def main(argv: list[str] | None = None, progress=None) -> dict:
     for prompt in ("Call me", "The whale"):
         ids = model.generate(tokenizer.encode(prompt), max_new_tokens=args.sample_length, temperature=0.8,
                              seed=args.seed)
-        print(f"\n--- sample (temperature 0.8) ---\n{tokenizer.decode(ids)}")
-    return {"val_loss": val_loss, "seconds": seconds}
+        samples.append(tokenizer.decode(ids))
+        print(f"\n--- sample (temperature 0.8) ---\n{samples[-1]}")
+    return {"val_loss": val_loss, "val_losses": val_losses, "samples": samples, "seconds": seconds}
 
 
 if __name__ == "__main__":

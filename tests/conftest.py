@@ -20,6 +20,15 @@ def _no_dataset_downloads_from_the_internet():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _progress_in_a_temporary_file(tmp_path_factory):
+    """Apps run by tests record exercises and milestones (tinytorch.course.recording): into a
+    file of the test session, never into the developer's own progress record."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TINYTORCH_PROGRESS", str(tmp_path_factory.mktemp("progress") / "progress.json"))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _seeded():
     tinytorch.manual_seed(0)

@@ -2,8 +2,11 @@
 
 Why plain HTML with a little JavaScript: these pages must open instantly and offline, before
 any Python runtime loads, and must not fetch anything from a third party. The links are in
-the HTML itself (a test follows every one); the script only keeps the learner's progress
-(done / last opened, per app) in this browser's localStorage under `PROGRESS_KEY`.
+the HTML itself (a test follows every one); the script only shows the learner's record
+(`tinytorch.course.learner_record`, in this browser's localStorage under
+`recording.BROWSER_KEY`): per module, the exercises whose checks passed, out of the exercises
+its app checks; per milestone, its measured figures; a "done" checkbox only for a module
+without exercises. Where each app was last opened is kept under `LEGACY_KEY`.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 
+from tinytorch.course import exercises, recording
 from tinytorch.course.course_map import MILESTONES, MODULES, TIERS
 from wasm.apps import App
 
-PROGRESS_KEY = "tinytorch.progress.v1"
+LEGACY_KEY = "tinytorch.progress.v1"  # last opened, per app (and the old "done" checkmarks)
 EDIT, EMBED = "notebooks", "embed"  # site folders of the two views
 
 _CSS = """
@@ -30,50 +34,100 @@ ol.items{list-style:none;padding:0;margin:12px 0;display:grid;gap:8px;
 .item .num{font-weight:700;color:var(--muted);margin-right:6px}.item.coming{opacity:.6}
 .item .links{margin-top:6px;display:flex;gap:12px;align-items:center;flex-wrap:wrap;font-size:.92rem}
 .badge{font-size:.75rem;border:1px solid var(--line);border-radius:10px;padding:0 8px;color:var(--muted)}
-.item.done{border-color:var(--ok)}.item.done .num{color:var(--ok)}
+.item.done{border-color:var(--ok)}.item.done .num{color:var(--ok)}.did{font-size:.85rem}
+.problem{color:#b91c1c;font-weight:600}
 pre{background:#f1f3f5;padding:10px;border-radius:6px;overflow:auto;font-size:.85rem}
 footer{margin-top:48px;font-size:.85rem;color:var(--muted)}button{font:inherit}
 """
 
 _PROGRESS_JS = """
-const KEY = %(key)s;
-const load = () => { try { return JSON.parse(localStorage.getItem(KEY)) || {}; } catch (e) { return {}; } };
-const save = (p) => localStorage.setItem(KEY, JSON.stringify(p));
+// The learner's record (tinytorch.course.learner_record's document) is read and changed by
+// ttRecord (tinytorch.course.recording.RECORD_JS); the apps write it when an exercise's checks
+// ran or a milestone's figures were measured. LEGACY_KEY keeps when each app was last opened,
+// and held the old "done" checkmarks: those move into the record as read marks, never lost.
+const LEGACY_KEY = %(legacy)s;
+const legacy = () => {
+  try { return JSON.parse(localStorage.getItem(LEGACY_KEY)) || {}; } catch (e) { return {}; }
+};
+const saveLegacy = (p) => localStorage.setItem(LEGACY_KEY, JSON.stringify(p));
+const problem = document.getElementById("record-problem");
+function record() {
+  try { problem.hidden = true; return ttRecord.load(); }
+  catch (e) { problem.hidden = false; problem.textContent = "Your progress cannot be shown: " + e.message
+              + ". Nothing was changed; Reset progress starts a new record."; return null; }
+}
+function migrate() {
+  const old = legacy(), marked = Object.keys(old).filter((k) => old[k].done);
+  if (!marked.length || record() === null) return;
+  ttRecord.change((r) => marked.forEach((k) => { r.read[k] = r.read[k] || new Date().toISOString(); }));
+  marked.forEach((k) => { delete old[k].done; });
+  saveLegacy(old);
+}
+const day = (iso) => new Date(iso).toLocaleDateString();
+function figure(name, v) {  // test_accuracy 0.962 -> "test accuracy 96.2%%", train_seconds -> "train 41.5 s"
+  const words = name.replace(/_(seconds|percent)$/, "").replace(/_/g, " ");
+  if (/accuracy|checks_passed/.test(name)) return words + " " + (100 * v).toFixed(1) + "%%";
+  if (/_percent$/.test(name)) return words + " " + (+v.toPrecision(3)) + "%%";
+  if (/_seconds$/.test(name)) return words + " " + v.toFixed(1) + " s";
+  return words + " " + (+v.toPrecision(4)).toLocaleString();
+}
+function isDone(r, item) {
+  const key = item.dataset.key, total = +(item.dataset.exercises || 0);
+  if (r.read[key]) return true;  // a reading-only module ticked, or a checkmark from before exercises counted
+  if (item.dataset.kind === "milestone") return !!(r.milestones[key] || {}).achieved;
+  const passed = Object.values(r.exercises[key] || {}).filter((e) => e.passed === e.total).length;
+  return total > 0 && passed >= total;
+}
 function render() {
-  const p = load();
-  document.querySelectorAll("[data-key]").forEach((item) => {
-    const s = p[item.dataset.key] || {};
-    item.classList.toggle("done", !!s.done);
+  const r = record() || {exercises: {}, read: {}, milestones: {}}, opened = legacy();
+  document.querySelectorAll(".item.available[data-key]").forEach((item) => {
+    const key = item.dataset.key, total = +(item.dataset.exercises || 0);
+    item.classList.toggle("done", isDone(r, item));
     const box = item.querySelector("input[type=checkbox]");
-    if (box) box.checked = !!s.done;
+    if (box) box.checked = !!r.read[key];
+    const did = item.querySelector(".did");
+    const parts = [];
+    if (total) {
+      const passed = Object.values(r.exercises[key] || {}).filter((e) => e.passed === e.total).length;
+      parts.push(passed + " of " + total + " exercises passed");
+    }
+    const m = r.milestones[key];
+    if (m) {
+      const figures = Object.entries(m.figures).map(([k, v]) => figure(k, v)).join(", ");
+      const how = m.achieved ? "achieved: " : "last run, below the bar: ";
+      parts.push(how + figures + " (" + day(m.date) + ")");
+    }
+    if (r.read[key] && !box) parts.push("marked done " + day(r.read[key]));
+    did.textContent = parts.join(" · ");
     const seen = item.querySelector(".seen");
-    if (seen) seen.textContent = s.opened ? "opened " + new Date(s.opened).toLocaleDateString() : "";
+    seen.textContent = (opened[key] || {}).opened ? "opened " + day((opened[key] || {}).opened) : "";
   });
   document.querySelectorAll("[data-progress]").forEach((el) => {
     const scope = el.dataset.progress === "all" ? document : document.getElementById(el.dataset.progress);
     const items = [...scope.querySelectorAll(".item.available")];
-    const done = items.filter((i) => (p[i.dataset.key] || {}).done).length;
+    const done = items.filter((i) => isDone(r, i)).length;
     el.querySelector(".count").textContent = items.length ? done + " of " + items.length + " done" : "coming";
     el.querySelector(".bar>span").style.width = items.length ? (100 * done / items.length) + "%%" : "0";
   });
 }
 document.addEventListener("change", (ev) => {
   const item = ev.target.closest("[data-key]");
-  if (!item || ev.target.type !== "checkbox") return;
-  const p = load();
-  p[item.dataset.key] = {...(p[item.dataset.key] || {}), done: ev.target.checked};
-  save(p);
+  if (!item || ev.target.type !== "checkbox" || record() === null) return;
+  ttRecord.markRead(item.dataset.key, ev.target.checked, new Date().toISOString());
   render();
 });
 document.addEventListener("click", (ev) => {
   const a = ev.target.closest("a[data-open]"); if (!a) return;
   const key = a.closest("[data-key]").dataset.key;
-  const p = load(); p[key] = {...(p[key] || {}), opened: Date.now()}; save(p);
+  const p = legacy(); p[key] = {...(p[key] || {}), opened: Date.now()}; saveLegacy(p);
 });
 document.getElementById("reset").addEventListener("click", () => {
-  if (confirm("Forget your progress in this browser?")) { localStorage.removeItem(KEY); render(); }
+  if (confirm("Forget your progress in this browser?")) {
+    localStorage.removeItem(LEGACY_KEY); localStorage.removeItem(ttRecord.KEY); render();
+  }
 });
 window.addEventListener("storage", render);
+migrate();
 render();
 """
 
@@ -133,11 +187,14 @@ def _item(label: str, title: str, key: str, apps: list[App]) -> str:
         f'<a data-open href="{EMBED}/{e(a.stem)}/">view only</a>'
         for a in apps
     )
+    kind = apps[0].kind
+    count = len(exercises.IN_APPS.get(key, ()))
+    box = '<label><input type="checkbox"> done</label>' if kind != "milestone" and not count else ""
     return (
-        f'<li class="item available" data-key="{e(key)}">'
+        f'<li class="item available" data-key="{e(key)}" data-kind="{kind}" data-exercises="{count}">'
         f'<span class="num">{e(label)}</span>{e(apps[0].title)}'
-        f'<div class="links">{links}<label><input type="checkbox"> done</label>'
-        f'<span class="seen muted"></span></div></li>'
+        f'<div class="links">{links}{box}<span class="seen muted"></span></div>'
+        f'<div class="did muted"></div></li>'
     )
 
 
@@ -192,10 +249,12 @@ def render_index(apps: list[App], build: dict) -> str:
     info = " &middot; ".join(html.escape(f"{k}: {v}") for k, v in build.items())
     parts.append(
         f'<footer><p><a href="embed.html">Embed a notebook in your own page</a></p>'
+        f'<p id="record-problem" class="problem" hidden></p>'
         f"<p>Your progress is kept in this browser only (localStorage). "
         f'<button id="reset" type="button">Reset progress</button></p><p>{info}</p></footer>'
     )
-    return _page("TinyTorch course", "\n".join(parts), _PROGRESS_JS % {"key": repr(PROGRESS_KEY)})
+    script = recording.RECORD_JS + _PROGRESS_JS % {"legacy": repr(LEGACY_KEY)}
+    return _page("TinyTorch course", "\n".join(parts), script)
 
 
 def embed_snippet(app: App, src: str) -> str:

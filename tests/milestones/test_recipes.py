@@ -5,7 +5,6 @@ conftest); with no source at all, it says where it looked and how to provide the
 The full runs take minutes to an hour; their figures are in docs/benchmarks*.md."""
 
 import math
-import re
 
 import pytest
 
@@ -13,49 +12,44 @@ from milestones import cnn_1998, mlp_1986, transformer_2017
 from tinytorch import datasets
 
 
-def final_number(text: str, label: str) -> float:
-    match = re.search(label + r" ([0-9.]+)", text)
-    assert match, f"no {label!r} line in:\n{text}"
-    return float(match.group(1))
-
-
 def test_mlp_1986_trains_and_reports_accuracy(needs, capsys):
     needs("mnist")
-    mlp_1986.main(["--epochs", "2", "--limit", "2000", "--hidden", "64"])
+    results = mlp_1986.main(["--epochs", "2", "--limit", "2000", "--hidden", "64"])
     text = capsys.readouterr().out
-    assert "(2000 train / 2000 test)" in text
-    assert len(re.findall(r"^epoch +\d+ ", text, re.M)) == 2
-    assert final_number(text, "test accuracy") > 0.6  # chance is 0.1
+    assert "(2000 train / 2000 test)" in text and "tinytorch: test accuracy " in text
+    assert results["epochs"] == 2 and results["seconds"] > 0
+    assert results["accuracy"] > 0.6  # chance is 0.1
 
 
 def test_lenet_on_mnist_trains_and_reports_accuracy(needs, capsys):
     needs("mnist")
-    cnn_1998.main(["--dataset", "mnist", "--epochs", "2", "--limit", "2048"])
+    results = cnn_1998.main(["--dataset", "mnist", "--epochs", "2", "--limit", "2048"])
     text = capsys.readouterr().out
     assert "mnist: 2048 train / 2048 test images" in text and "Conv2d" in text
-    assert final_number(text, "final test accuracy") > 0.5
+    assert "final test accuracy " in text and results["epochs"] == 2
+    assert results["test_accuracy"] > 0.5
 
 
 def test_cifar_cnn_augments_and_reports_accuracy(needs, capsys):
     needs("cifar-10")
-    cnn_1998.main(["--dataset", "cifar10", "--epochs", "1", "--limit", "256", "--widths", "8,p,16"])
+    results = cnn_1998.main(["--dataset", "cifar10", "--epochs", "1", "--limit", "256", "--widths", "8,p,16"])
     text = capsys.readouterr().out
     assert "cifar10: 256 train / 256 test images" in text and "BatchNorm2d" in text
-    assert 0.0 <= final_number(text, "final test accuracy") <= 1.0
-    assert re.search(r"wall time [0-9.]+ s", text)
+    assert 0.0 <= results["test_accuracy"] <= 1.0
+    assert results["seconds"] > 0 and "wall time " in text
 
 
 def test_char_gpt_reports_validation_loss_and_samples(needs, capsys):
     needs(None)  # the text ships inside tinytorch
-    transformer_2017.main(["--steps", "30", "--eval-every", "15", "--layers", "1", "--embed-dim", "32",
-                           "--heads", "2", "--context", "32", "--lr", "1e-2", "--eval-windows", "16",
-                           "--sample-length", "40"])
+    results = transformer_2017.main(["--steps", "30", "--eval-every", "15", "--layers", "1",
+                                      "--embed-dim", "32", "--heads", "2", "--context", "32", "--lr", "1e-2",
+                                      "--eval-windows", "16", "--sample-length", "40"])
     text = capsys.readouterr().out
-    losses = [float(v) for v in re.findall(r"val ([0-9.]+) nats/char", text)]
-    assert len(losses) == 2
+    losses = results["val_losses"]
+    assert len(losses) == 2 and text.count(" nats/char ") == 2
     assert losses[-1] < math.log(83) - 0.5, "30 steps should beat uniform guessing over 83 characters"
-    samples = [s.strip("\n") for s in text.split("--- sample (temperature 0.8) ---\n")[1:]]
-    assert len(samples) == 2
+    samples = results["samples"]
+    assert text.count("--- sample (temperature 0.8) ---\n") == 2 and all(s in text for s in samples)
     assert samples[0].startswith("Call me") and samples[1].startswith("The whale"), samples
     assert all(len(s) >= len("The whale") + 30 for s in samples), samples  # 40 new characters
 

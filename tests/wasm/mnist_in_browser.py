@@ -4,22 +4,20 @@ the browser. Used by the browser test (which asserts the accuracy) and `bench/be
 
 The page is driven as a learner drives it: wait for the notebook to finish opening, press
 "Train" with the app's default settings, wait for the test accuracy, and read the figures the
-app itself shows (its training time excludes loading the data and grading the test set).
+app itself measured, as values: its `results`, which the grading cell publishes in the page
+(`tinytorch.course.results`; the training time excludes loading the data and grading the test set).
 """
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 
 from tests.wasm import browser
+from tinytorch.course.results import RESULTS_CLASS, read
 
 APP = "milestone_1986_mlp"
 TRAIN_BUTTON = "Train"
-ACCURACY = re.compile(r"Test accuracy: ([0-9.]+)%")
-STOPPED = re.compile(r"Test accuracy: ([0-9.]+)% \(stopped after ([0-9,]+) of ([0-9,]+) batches\)")
-TRAIN_TIME = re.compile(r"batches of \d+ in ([0-9.]+) s")
 
 
 @dataclass
@@ -50,14 +48,13 @@ def train(page, base: str, timeout_s: float = 600, stop_after_s: float | None = 
         stop.wait_for(timeout=timeout_s * 1000)
         page.wait_for_timeout(stop_after_s * 1000)
         stop.click()
-    # The accuracy is in a callout, whose text is in a shadow root: a Playwright text locator
-    # reaches it, the outputs' innerText does not.
-    result = page.get_by_text(ACCURACY).first
-    result.wait_for(timeout=max(timeout_s - open_s, 1) * 1000)
+    # The results sit in the grading cell's output, in a shadow root: a Playwright CSS locator
+    # reaches it (it pierces open shadow roots), the outputs' innerText does not.
+    published = page.locator(f".{RESULTS_CLASS}").first
+    published.wait_for(state="attached", timeout=max(timeout_s - open_s, 1) * 1000)
     wall = time.perf_counter() - pressed
-    accuracy = float(ACCURACY.search(result.inner_text()).group(1)) / 100
-    seconds = float(TRAIN_TIME.search(browser.output_line(page, " batches of ")).group(1))
-    if stopped := STOPPED.search(result.inner_text()):
-        done, total = (int(stopped.group(i).replace(",", "")) for i in (2, 3))
-        return BrowserRun(open_s, seconds, accuracy, wall, done, total)
-    return BrowserRun(open_s, seconds, accuracy, wall)
+    results = read(published.get_attribute("data-results"))
+    if results["stopped"]:
+        return BrowserRun(open_s, results["train_seconds"], results["test_accuracy"], wall,
+                          results["batches_done"], results["batches_total"])
+    return BrowserRun(open_s, results["train_seconds"], results["test_accuracy"], wall)

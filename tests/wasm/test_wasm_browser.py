@@ -6,6 +6,7 @@ Skips name what is missing: Playwright / Debian chromium (tests.wasm.browser.mis
 the site build needs (conftest.site_build_missing).
 """
 
+import json
 import tempfile
 import time
 from pathlib import Path
@@ -13,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.wasm import browser
+from tinytorch.course.recording import BROWSER_KEY
+from wasm.landing import LEGACY_KEY
 from wasm.serve import serving
 
 pytestmark = pytest.mark.browser
@@ -100,7 +103,25 @@ def test_landing_page_remembers_progress(site_url):
         page.reload()
         assert page.locator('[data-key="module-01"] input[type=checkbox]').is_checked()
         assert "1 of 2 done" in page.locator('[data-progress="all"]').inner_text()
+        assert "module-01" in json.loads(page.evaluate(f"localStorage.getItem({BROWSER_KEY!r})"))["read"]
         assert b.net.outside() == []
+
+
+def test_landing_page_keeps_checkmarks_from_before_the_learner_record(site_url):
+    """The course map's old "done" checkmarks (LEGACY_KEY) move into the record, never lost."""
+    with browser.Browser([site_url]) as b:
+        page = b.page()
+        page.goto(site_url)
+        page.evaluate(f"localStorage.setItem({LEGACY_KEY!r}, JSON.stringify("
+                      "{'module-01': {done: true, opened: 1700000000000}}))")
+        page.reload()
+        assert page.locator('[data-key="module-01"] input[type=checkbox]').is_checked()
+        assert "module-01" in json.loads(page.evaluate(f"localStorage.getItem({BROWSER_KEY!r})"))["read"]
+        assert json.loads(page.evaluate(f"localStorage.getItem({LEGACY_KEY!r})")) == {
+            "module-01": {"opened": 1700000000000}}
+        page.locator('[data-key="module-01"] input[type=checkbox]').uncheck()
+        page.reload()
+        assert not page.locator('[data-key="module-01"] input[type=checkbox]').is_checked()
 
 
 def test_embed_page_copy_button_says_what_it_did(site_url):

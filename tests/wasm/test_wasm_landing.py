@@ -4,8 +4,9 @@ import re
 from html.parser import HTMLParser
 
 from tinytorch.course.course_map import MILESTONES, MODULES
+from tinytorch.course.recording import BROWSER_KEY
 from wasm.apps import discover
-from wasm.landing import PROGRESS_KEY, render_embed_page, render_index
+from wasm.landing import LEGACY_KEY, render_embed_page, render_index
 
 NOTEBOOK = "import marimo\n\napp = marimo.App({args})\n\n\n@app.cell\ndef _():\n    return\n"
 
@@ -72,10 +73,26 @@ def test_index_links_existing_apps_and_marks_the_rest_coming(tmp_path):
         assert f">{tier}</h2>" in page
     for year in MILESTONES:
         assert f">{year}<" in page
-    assert PROGRESS_KEY in page and "localStorage" in page
+    assert BROWSER_KEY in page and LEGACY_KEY in page and "localStorage" in page
     # where to start, what the two links mean, how long a first load takes
     assert "Start with 01 Tensor" in page and "<b>view only</b> is the same notebook" in page
     assert "about 20 s" in page
+
+
+def test_modules_show_their_exercises_and_only_reading_modules_a_checkbox(tmp_path):
+    """The count is of the exercises the app's check cells record (`checks.feedback`)."""
+    names = ["01_tensor.py", "02_activations.py", "milestone_1957_perceptron.py"]
+    folder = write_apps(tmp_path / "apps", names)
+    (folder / "01_tensor.py").write_text(
+        "import marimo\n\napp = marimo.App()\n\n\n@app.cell\ndef _():\n"
+        "    from tinytorch.course import checks\n    from tinytorch.course.exercises import tensor as ex\n"
+        "    checks.feedback(ex.BROADCAST, print, app='01_tensor')\n"
+        "    checks.feedback(ex.STRIDES, print, app='01_tensor')\n    return\n")
+    page = render_index(discover(folder), {})
+    items = dict(re.findall(r'<li class="item available" data-key="([^"]+)"(.*?)</li>', page))
+    assert 'data-exercises="2"' in items["module-01"] and "checkbox" not in items["module-01"]
+    assert 'data-exercises="0"' in items["module-02"] and "checkbox" in items["module-02"]
+    assert 'data-kind="milestone"' in items["milestone-1957"] and "checkbox" not in items["milestone-1957"]
 
 
 def test_pages_load_nothing_from_elsewhere(tmp_path):

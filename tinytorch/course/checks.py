@@ -38,16 +38,34 @@ class Exercise:
 
     Kept in `tinytorch.course.exercises` rather than in the app, so the tests can prove that
     the solution passes every check and that typical wrong answers fail at least one.
+
+    `name` is the exercise's stable name in the learner's record (`tinytorch.course.learner_record`),
+    its variable name in its module (as `tinytorch check` records it): the course map counts
+    passed exercises by it, so it must not change when the checks do. Without one, the
+    solution's function name stands in.
     """
 
     checks: tuple[Check, ...]
     solution: Callable
+    name: str = ""
+
+    def __post_init__(self):
+        if not self.name:
+            object.__setattr__(self, "name", self.solution.__name__)
 
     def run(self, candidate: Callable) -> list[CheckResult]:
         return run_checks(self.checks, candidate)
 
     def solution_code(self) -> str:
         return textwrap.dedent(inspect.getsource(self.solution))
+
+
+NOT_IMPLEMENTED = "not implemented yet"  # a check's message while the learner's stub still raises
+
+
+def attempted(results: list[CheckResult]) -> bool:
+    """Whether the learner's code got past its `raise NotImplementedError` stub in any check."""
+    return any(r.message != NOT_IMPLEMENTED for r in results)
 
 
 def run_checks(checks: list[Check], candidate: Callable) -> list[CheckResult]:
@@ -57,7 +75,7 @@ def run_checks(checks: list[Check], candidate: Callable) -> list[CheckResult]:
             check.test(candidate)
             results.append(CheckResult(check.name, True, "", check.hint))
         except NotImplementedError:
-            results.append(CheckResult(check.name, False, "not implemented yet", check.hint))
+            results.append(CheckResult(check.name, False, NOT_IMPLEMENTED, check.hint))
         except AssertionError as error:
             results.append(CheckResult(check.name, False, str(error), check.hint))
         except Exception as error:  # the learner's code raised: show where, not a crash
@@ -154,13 +172,18 @@ def try_in_notebook(app: str):
 
 
 def feedback(exercise: Exercise, candidate: Callable, app: str | None = None):
-    """What an app's check cell shows: every check's result, then the folded solution; for
-    `app` (its file stem), the embed view shows a link to the notebook instead."""
+    """What an app's check cell shows: every check's result, then the folded solution. For
+    `app` (its file stem), the run is recorded in the learner's record (`recording.exercise`)
+    and the embed view, where nothing can be edited, shows a link to the notebook instead."""
     import marimo as mo
 
-    checked = mo.vstack([report(exercise.run(candidate)), solution(exercise)])
+    from tinytorch.course import recording
+
+    results = exercise.run(candidate)
     if app is None:
-        return checked
-    if mo.app_meta().mode == "run":  # `marimo run`: code hidden, nothing to edit
+        return mo.vstack([report(results), solution(exercise)])
+    if mo.app_meta().mode == "run":  # `marimo run`: code hidden, nothing to edit, nothing to record
         return mo.Html(try_in_notebook(app).text.replace("style='display: none'", ""))
+    recorded = recording.exercise(app, exercise, results)
+    checked = mo.vstack([report(results), *([recorded] if recorded is not None else []), solution(exercise)])
     return mo.vstack([try_in_notebook(app), mo.Html(f"<div class='{NOTEBOOK_ONLY}'>{checked.text}</div>")])

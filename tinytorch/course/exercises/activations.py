@@ -56,6 +56,7 @@ _POINTS = [-4.0, -1.0, -0.25, 0.0, 0.25, 1.0, 4.0]
 _LARGE = [-1000.0, -100.0, -20.0, 20.0, 100.0, 1000.0]
 
 SIGMOID = Exercise(
+    name="SIGMOID",
     checks=(
         Check("forward at a few points", _sigmoid_case(_POINTS, np.ones(7), "forward"),
               "y = 1 / (1 + e^-x): 0.5 at x = 0, near 0 far left, near 1 far right."),
@@ -105,6 +106,7 @@ def _softmax_dtype(candidate):
 _MATRIX = np.random.default_rng(2).normal(0, 2, size=(4, 5))
 
 SOFTMAX = Exercise(
+    name="SOFTMAX",
     checks=(
         Check("a vector", _softmax_case([1.0, 2.0, 3.0]), "softmax(x)_i = e^x_i / sum_j e^x_j."),
         Check("each row of a matrix", _softmax_case(_MATRIX),

@@ -81,6 +81,7 @@ def _gradients_reach_the_inputs(candidate):
 
 
 ATTENTION = Exercise(
+    name="ATTENTION",
     checks=(
         Check("weights of 3 queries over 3 keys", _matches([(3, 4)] * 3, part="weights"),
               "scores = q @ k.transpose(-2, -1), divided by sqrt(d) where d = q.shape[-1]; "

@@ -74,6 +74,7 @@ def _works_on_a_matrix(candidate):
 
 
 SILU_BACKWARD = Exercise(
+    name="SILU_BACKWARD",
     checks=(
         Check("forward still computes `x * sigmoid(x)`", _forward_unchanged,
               "The exercise is backward: keep forward as it was given."),
@@ -174,6 +175,7 @@ def _deep_chain(candidate):
 
 
 BACKWARD_ORDER = Exercise(
+    name="BACKWARD_ORDER",
     checks=(
         Check("a chain", _order_case("a chain"), "Start at the root and follow `t._ctx.inputs`; "
               "a leaf has `t._ctx is None`."),

@@ -52,6 +52,7 @@ def _too_large(candidate):
 
 
 OUTPUT_SIZE = Exercise(
+    name="OUTPUT_SIZE",
     checks=(
         Check("a 5x5 kernel on 28 pixels", _size_case(28, 5, 1, 0),
               "Without padding or stride, a kernel of k fits at size - k + 1 positions."),
@@ -101,6 +102,7 @@ def _parameters_case(in_channels, out_channels, kernel_size, height, width, what
 
 
 SHARED_WEIGHTS = Exercise(
+    name="SHARED_WEIGHTS",
     checks=(
         Check("LeNet's first layer", _parameters_case(1, 6, 5, 28, 28, "Conv2d(1, 6, 5) on 28x28"),
               "Conv: out * in * k * k weights plus out biases. Linear: (in * H * W) inputs times "

@@ -137,9 +137,10 @@ def _checks(extra=()):
     )
 
 
-CONV2D_LOOPS = Exercise(checks=_checks(), solution=conv2d_loops_solution)
+CONV2D_LOOPS = Exercise(checks=_checks(), solution=conv2d_loops_solution, name="CONV2D_LOOPS")
 
 CONV2D_VECTORISED = Exercise(
+    name="CONV2D_VECTORISED",
     checks=_checks((Check("vectorised: no loop over images, filters or pixels", _vectorised,
                           "Build every receptive field at once "
                           "(np.lib.stride_tricks.sliding_window_view), then contract it with the "

@@ -61,6 +61,7 @@ def _epochs_differ(candidate):
 
 
 BATCH_INDICES = Exercise(
+    name="BATCH_INDICES",
     checks=(
         Check("in order, 12 samples in batches of 4", _case(12, 4),
               "Without shuffling the order is 0, 1, ..., n-1; cut it into consecutive slices."),

@@ -53,6 +53,7 @@ def _out_of_range(candidate):
 
 
 EMBEDDING_BACKWARD = Exercise(
+    name="EMBEDDING_BACKWARD",
     checks=(
         Check("distinct indices", _case([2, 0, 3], 5),
               "Row indices[p] of the gradient receives grad_output[p]; the other rows stay 0."),

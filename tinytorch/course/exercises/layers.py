@@ -41,6 +41,7 @@ def _linear_dtype(candidate):
 _LAYOUT = "The weight is (out_features, in_features), as in PyTorch: multiply by its transpose, x @ W.T."
 
 LINEAR = Exercise(
+    name="LINEAR",
     checks=(
         Check("one sample, square weight", _linear_case((1, 3), 3),
               "y = x @ W.T + b. With a square W, x @ W runs but gives the wrong numbers."),
@@ -74,6 +75,7 @@ def _count_case(sizes, bias=True):
 
 
 COUNT = Exercise(
+    name="COUNT",
     checks=(
         Check("one layer, 2 -> 3", _count_case([2, 3]), "W is 3 x 2 = 6 numbers, b has 3: 9 in all."),
         Check("an MNIST MLP, 784 -> 128 -> 10", _count_case([784, 128, 10]),

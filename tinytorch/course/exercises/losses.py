@@ -51,6 +51,7 @@ _LARGE = ([[1000.0, 0.0, -1000.0], [500.0, 1000.0, 0.0]], [2, 1])
 _FAR = ([[0.0, -200.0, 5.0]], [1])
 
 CROSS_ENTROPY = Exercise(
+    name="CROSS_ENTROPY",
     checks=(
         Check("one row", _case(*_ONE, "loss"),
               "loss = -log(softmax(z)[target]) = -z[target] + log(sum e^z)."),
@@ -78,6 +79,7 @@ def cross_entropy_grad_solution(logits: np.ndarray, target: np.ndarray) -> np.nd
 
 
 CROSS_ENTROPY_GRAD = Exercise(
+    name="CROSS_ENTROPY_GRAD",
     checks=(
         Check("one row", _case(*_ONE, "grad"),
               "The gradient is softmax(z) - onehot(target): every class's probability, minus 1 on the "

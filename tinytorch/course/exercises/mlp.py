@@ -38,6 +38,7 @@ def _random_confusion(candidate):
 
 
 CONFUSION = Exercise(
+    name="CONFUSION",
     checks=(
         Check("all right", _confusion_case([0, 1, 2], [0, 1, 2], 3, "the matrix"),
               "Correct predictions land on the diagonal: matrix[c, c]."),
@@ -122,6 +123,7 @@ def _learns(candidate):
 
 
 TRAIN_STEP = Exercise(
+    name="TRAIN_STEP",
     checks=(
         Check("returns the loss as a float", _returns_float,
               "Compute loss = F.cross_entropy(model(x), y) and return loss.item()."),

@@ -67,6 +67,7 @@ def _momentum_case(steps, lr, momentum, state=False):
 
 
 MOMENTUM = Exercise(
+    name="MOMENTUM",
     checks=(
         Check("momentum 0 is plain SGD", _momentum_case(3, 0.1, 0.0),
               "With momentum 0 the velocity is just `g`, and `w` moves by `-lr * g`."),
@@ -103,6 +104,7 @@ def _adam_case(steps, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, state=False):
 
 
 ADAM = Exercise(
+    name="ADAM",
     checks=(
         Check("the first step moves each weight by about lr", _adam_case(1, lr=0.01),
               "On step 1, `m_hat = g` and `v_hat = g²`, so `w` moves by `lr * g / |g|`: divide `m` "

@@ -53,6 +53,7 @@ def _random_points(seed, n=40):
 
 
 PREDICT = Exercise(
+    name="PREDICT",
     checks=(
         Check("one point on each side", _predict_case([1.0, 0.0], 0.0, [[2.0, 0.0], [-3.0, 1.0]]),
               "Compute the score w·x + b of every row of x (`x @ w + b`), then take its sign."),
@@ -120,6 +121,7 @@ def _converges(candidate):
 
 
 UPDATE = Exercise(
+    name="UPDATE",
     checks=(
         Check("a correct point changes nothing",
               _update_case([1.0, 1.0], 0.5, [1.0, 2.0], 1, 0.5, "a correct point"),

@@ -30,6 +30,7 @@ def _raises_case(a, b):
 
 
 BROADCAST = Exercise(
+    name="BROADCAST",
     checks=(
         Check("equal shapes", _shape_case((2, 3), (2, 3)), "Equal sizes give that size."),
         Check("a column meets a row", _shape_case((3, 1), (1, 4)),
@@ -63,6 +64,7 @@ def _strides_case(shape, dtype):
 
 
 STRIDES = Exercise(
+    name="STRIDES",
     checks=(
         Check("a vector of float32", _strides_case((5,), np.float32), "One step is one element: 4 bytes."),
         Check("a float32 matrix", _strides_case((3, 4), np.float32),

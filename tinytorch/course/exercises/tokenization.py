@@ -76,6 +76,7 @@ def _too_short(candidate):
 
 
 MERGE_STEP = Exercise(
+    name="MERGE_STEP",
     checks=(
         Check("a pair that occurs twice", _case([1, 2, 3, 1, 2]),
               "Count zip(ids, ids[1:]) with a Counter; (1, 2) occurs twice."),

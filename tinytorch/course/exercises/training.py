@@ -68,6 +68,7 @@ def _learns(candidate):
 
 
 TRAIN_STEP = Exercise(
+    name="TRAIN_STEP",
     checks=(
         Check("returns the loss of the batch, before the update", _steps_case(1, weights=False),
               "Compute loss = loss_fn(model(x), y) and return loss.item()."),
@@ -101,6 +102,7 @@ def _accuracy_case(logits, labels):
 _RNG = np.random.default_rng(7)
 
 ACCURACY = Exercise(
+    name="ACCURACY",
     checks=(
         Check("every prediction right", _accuracy_case([[2.0, -1.0], [0.1, 0.3], [-2.0, 5.0]], [0, 1, 1]),
               "The predicted class of a row is the position of its largest score: argmax along axis 1."),

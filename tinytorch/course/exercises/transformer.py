@@ -77,6 +77,7 @@ def _gradients(candidate):
 
 
 BLOCK_FORWARD = Exercise(
+    name="BLOCK_FORWARD",
     checks=(
         Check("the residual path: sub-layers that add nothing leave x unchanged", _identity_without_sublayers,
               "Add each sub-layer's result to x (x = x + ...), rather than replacing x by it."),

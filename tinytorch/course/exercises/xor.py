@@ -91,6 +91,7 @@ def _noisy(candidate):
 
 
 XOR_WEIGHTS = Exercise(
+    name="XOR_WEIGHTS",
     checks=(
         Check("the weights fit a 2-H-1 network", _shapes,
               "W1: (hidden, 2), b1: (hidden,), W2: (1, hidden), b2: (1,): one row per output."),
