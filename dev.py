@@ -82,7 +82,7 @@ def test(pytest_args: list[str]) -> int:
     # The whole default run is spread over two processes (tests/once.py shares the site builds
     # between them): it is what keeps CI's run under 15 minutes on two cores. A targeted run
     # (any pytest arguments) stays in one process, where -x, -k and pdb behave as usual.
-    workers = [] if pytest_args else ["-n", "2", "--dist", "loadgroup"]
+    workers = [] if pytest_args else ["-n", "2", "--dist", "loadgroup", "--durations=30"]
     code = run(BIN / "python", "-m", "pytest", *workers, *pytest_args, env=env)
     if code == 5:
         print("pytest collected no tests: that is a failure here, the suite is never empty")

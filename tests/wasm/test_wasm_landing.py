@@ -79,17 +79,18 @@ def test_index_links_existing_apps_and_marks_the_rest_coming(tmp_path):
     assert "about 20 s" in page
 
 
-def test_modules_show_their_exercises_and_only_reading_modules_a_checkbox(tmp_path, monkeypatch):
-    """The count is of the exercises `IN_APPS` lists for the app (the ones its check cells
-    record); a module without exercises is marked read by hand."""
-    from tinytorch.course import exercises
-
-    monkeypatch.setitem(exercises.IN_APPS, "module-02", ())  # a reading-only module
+def test_modules_show_their_exercises_and_only_reading_modules_a_checkbox(tmp_path):
+    """The count is of the exercises the app's check cells record (`checks.feedback`)."""
     names = ["01_tensor.py", "02_activations.py", "milestone_1957_perceptron.py"]
-    page = render_index(discover(write_apps(tmp_path / "apps", names)), {})
+    folder = write_apps(tmp_path / "apps", names)
+    (folder / "01_tensor.py").write_text(
+        "import marimo\n\napp = marimo.App()\n\n\n@app.cell\ndef _():\n"
+        "    from tinytorch.course import checks\n    from tinytorch.course.exercises import tensor as ex\n"
+        "    checks.feedback(ex.BROADCAST, print, app='01_tensor')\n"
+        "    checks.feedback(ex.STRIDES, print, app='01_tensor')\n    return\n")
+    page = render_index(discover(folder), {})
     items = dict(re.findall(r'<li class="item available" data-key="([^"]+)"(.*?)</li>', page))
-    count = len(exercises.IN_APPS["module-01"])
-    assert f'data-exercises="{count}"' in items["module-01"] and "checkbox" not in items["module-01"]
+    assert 'data-exercises="2"' in items["module-01"] and "checkbox" not in items["module-01"]
     assert 'data-exercises="0"' in items["module-02"] and "checkbox" in items["module-02"]
     assert 'data-kind="milestone"' in items["milestone-1957"] and "checkbox" not in items["milestone-1957"]
 

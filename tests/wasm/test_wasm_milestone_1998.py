@@ -31,6 +31,7 @@ def _train(course_site, course_url, record_figure, run_option, name):
     return run
 
 
+@pytest.mark.slow  # about a minute in Chromium; CI's default run keeps to 15 minutes (run with -m slow)
 def test_the_quick_lenet_run_learns_in_the_browser(course_site, course_url, record_figure):
     run = _train(course_site, course_url, record_figure, QUICK, "1998 LeNet app in the browser (quick run)")
     assert run.stopped_at is None

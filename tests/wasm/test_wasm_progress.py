@@ -9,9 +9,9 @@ import json
 
 import pytest
 
+from tests.wasm import browser
 from tinytorch.course.exercises import tensor
 from tinytorch.course.recording import BROWSER_KEY
-from wasm import browser
 
 pytestmark = pytest.mark.browser
 
