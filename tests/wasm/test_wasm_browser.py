@@ -81,7 +81,12 @@ def test_embed_view_works_in_an_iframe_of_another_site(site_url, record_figure):
             assert b.net.outside() == []
 
 
-@pytest.mark.parametrize("view", ["embed", "notebooks"])
+@pytest.mark.parametrize("view", [
+    "embed",
+    # the same check in the learner's notebook view: slow-marked to keep CI's default run under
+    # 15 minutes (30-40 s a page; run with -m slow)
+    pytest.param("notebooks", marks=pytest.mark.slow),
+])
 def test_a_failing_cell_is_reported(site_url, view):
     """The check every real app must pass (tests/wasm/test_wasm_course.py) sees a failure, in
     the embed view (run mode: a traceback in the console) and the edit view (a marked cell)."""

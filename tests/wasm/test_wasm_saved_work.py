@@ -170,6 +170,8 @@ def check_result(page) -> str:
 
 
 @pytest.mark.browser
+@pytest.mark.slow  # about 2 minutes (two browser sessions, three notebook loads): CI's default run
+# keeps to 15 minutes; tests/wasm/test_wasm_progress.py types into a notebook by default
 def test_typed_code_and_its_check_result_survive_reload_and_restart(saved_site, saved_url, tmp_path,
                                                                      record_figure):
     url = saved_url + "notebooks/01_exercise/"

@@ -37,7 +37,12 @@ _SCROLL_TO_RIGHT_EDGE = """() => {
 }"""
 
 
-@pytest.mark.parametrize("view", ["embed", "notebooks"])
+@pytest.mark.parametrize("view", [
+    "embed",
+    # the same check in the learner's notebook view: slow-marked to keep CI's default run under
+    # 15 minutes (30-40 s a page; run with -m slow)
+    pytest.param("notebooks", marks=pytest.mark.slow),
+])
 def test_a_chart_wider_than_the_column_scrolls_to_its_right_edge(wide_url, view):
     with browser.Browser([wide_url]) as b:
         page = b.page()
