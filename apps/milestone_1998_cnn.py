@@ -22,6 +22,7 @@ def _():
     from tinytorch.core.training import StepSchedulePerBatch, Trainer
     from tinytorch.course import charts, checks, grading, image_grid, live, missing_data, progress
     from tinytorch.course.exercises import cnn as exercises
+    from tinytorch.course.results import published
 
     return (
         DataLoader,
@@ -40,6 +41,7 @@ def _():
         nn,
         np,
         progress,
+        published,
         spatial,
         tinytorch,
         transforms,
@@ -234,8 +236,8 @@ def _(grading, model, normalize, test_images, test_labels, training):
     results = {
         "test_accuracy": graded.accuracy,
         "train_seconds": training.seconds,
-        "batches": training.done,
-        "batches_planned": training.total,
+        "batches_done": training.done,
+        "batches_total": training.total,
         "stopped": training.stopped,
         "parameters": model.num_parameters(),
     }
@@ -243,7 +245,7 @@ def _(grading, model, normalize, test_images, test_labels, training):
 
 
 @app.cell(hide_code=True)
-def _(charts, graded, mo, results, training):
+def _(charts, graded, mo, published, results, training):
     _common = graded.most_common_mistake()
     _per = graded.per_class()
     mo.vstack([
@@ -255,6 +257,7 @@ def _(charts, graded, mo, results, training):
             f"training, after **{results['train_seconds']:.1f} s** of training here "
             f"({results['parameters']:,} parameters)."),
             kind="success" if results["test_accuracy"] >= 0.98 else "info"),
+        published(results),  # the figures as values, for the browser tests and bench_site.py
         mo.hstack([
             charts.heatmap(graded.confusion, x_title="predicted", y_title="true digit", annotate=True,
                            width=340, title="confusion matrix (test set)"),
@@ -439,8 +442,8 @@ def _(
         "train_seconds": cifar_training.seconds,
         "photos": cifar_budget["samples"],
         "epochs_planned": cifar_budget["epochs"],
-        "batches": cifar_training.done,
-        "batches_planned": cifar_training.total,
+        "batches_done": cifar_training.done,
+        "batches_total": cifar_training.total,
         "stopped": cifar_training.stopped,
         "parameters": cifar_model.num_parameters(),
     }
@@ -449,7 +452,7 @@ def _(
     mo.vstack([
         mo.callout(mo.md(
             f"## CIFAR-10 test accuracy: {_r['test_accuracy']:.2%}"
-            + (f" (stopped after {_r['batches']:,} of {_r['batches_planned']:,} batches)"
+            + (f" (stopped after {_r['batches_done']:,} of {_r['batches_total']:,} batches)"
                if _r["stopped"] else "")
             + f"\n\nOn {_r['test_photos']:,} test photos, after {_r['train_seconds']:.1f} s of training "
             f"here on {_r['photos']:,} photos ({_r['parameters']:,} parameters). Chance is 10%."),

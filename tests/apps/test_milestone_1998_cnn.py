@@ -47,7 +47,7 @@ def test_a_quick_run_trains_and_grades(mnist):
     text = output_text(outputs)
     results = names["results"]
     assert 0.7 <= results["test_accuracy"] <= 1.0, results
-    assert results["batches"] == results["batches_planned"] and not results["stopped"]
+    assert results["batches_done"] == results["batches_total"] and not results["stopped"]
     assert results["parameters"] == names["model"].num_parameters()
     for shown in ("Test accuracy", "confusion matrix (test set)", "most confident mistakes</strong> (of",
                   "first-layer filters, now", "its feature maps (after ReLU)"):
@@ -58,7 +58,7 @@ def test_a_quick_run_trains_and_grades(mnist):
 def test_a_stopped_run_is_graded_and_labelled_stopped(mnist):
     outputs, names = run_app(APP, defs=stopping_after(APP, 5) | TRAIN | QUICK)
     text = output_text(outputs)
-    assert names["results"]["stopped"] and names["results"]["batches"] == 5
+    assert names["results"]["stopped"] and names["results"]["batches_done"] == 5
     assert "Stopped</strong> after 5 of " in text and "(stopped after 5 of " in text
     assert "confusion matrix (test set)" in text and "most confident mistakes</strong> (of" in text
 
@@ -68,7 +68,7 @@ def test_cifar_on_a_small_budget_trains_and_is_graded_on_the_test_photos(cifar):
     results = names["cifar_results"]
     budget = QUICK["cifar_budget"]
     assert results["test_photos"] == budget["test_samples"] and results["photos"] == budget["samples"]
-    assert results["batches"] == results["batches_planned"] == -(-budget["samples"] // budget["batch_size"])
+    assert results["batches_done"] == results["batches_total"] == -(-budget["samples"] // budget["batch_size"])
     assert 0.0 <= results["test_accuracy"] <= 1.0 and results["train_seconds"] > 0
     text = output_text(outputs)
     assert "CIFAR-10 test accuracy" in text and "82.14%" in text
