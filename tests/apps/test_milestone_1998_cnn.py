@@ -68,7 +68,8 @@ def test_cifar_on_a_small_budget_trains_and_is_graded_on_the_test_photos(cifar):
     results = names["cifar_results"]
     budget = QUICK["cifar_budget"]
     assert results["test_photos"] == budget["test_samples"] and results["photos"] == budget["samples"]
-    assert results["batches_done"] == results["batches_total"] == -(-budget["samples"] // budget["batch_size"])
+    batches = -(-budget["samples"] // budget["batch_size"])
+    assert results["batches_done"] == results["batches_total"] == batches
     assert 0.0 <= results["test_accuracy"] <= 1.0 and results["train_seconds"] > 0
     text = output_text(outputs)
     assert "CIFAR-10 test accuracy" in text and "82.14%" in text
