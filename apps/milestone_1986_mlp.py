@@ -269,9 +269,8 @@ def _(charts, mo, np, published, recording, test_labels, test_predictions, train
                          "images right, none of them seen in training."),
                    kind="success" if test_accuracy >= 0.95 else "info"),
         published(results),
-        recording.milestone("milestone_1986_mlp",  # the bar: 95% of the test digits right
-                            {"test_accuracy": test_accuracy, "train_seconds": round(training.seconds, 1)},
-                            achieved=test_accuracy >= 0.95),
+        recording.milestone("milestone_1986_mlp",  # the bar (milestone_goals): 95% of the test digits
+                            {"test_accuracy": test_accuracy, "train_seconds": round(training.seconds, 1)}),
         mo.hstack([
             charts.heatmap(_confusion, x_title="predicted", y_title="true digit", annotate=True,
                            width=340, title="confusion matrix (test set)"),

@@ -37,10 +37,21 @@ def test_a_passed_and_a_failed_run_are_recorded_natively(tmp_path, monkeypatch):
 
 def test_a_milestone_records_its_figures_and_bad_figures_are_named(tmp_path, monkeypatch):
     monkeypatch.setenv("TINYTORCH_PROGRESS", str(tmp_path / "p.json"))
-    recording.milestone("milestone_1986_mlp", {"test_accuracy": 0.96}, achieved=True)
-    assert lr.is_done(lr.load(), "1986")
-    shown = recording.milestone("milestone_1986_mlp", {"test_accuracy": float("nan")}, achieved=True)
+    shown = recording.milestone("milestone_1986_mlp", {"test_accuracy": 0.94})
+    assert "Below the bar" in shown.text and not lr.is_done(lr.load(), "1986")
+    shown = recording.milestone("milestone_1986_mlp", {"test_accuracy": 0.96})
+    assert "Milestone achieved" in shown.text and lr.is_done(lr.load(), "1986")
+    shown = recording.milestone("milestone_1986_mlp", {"test_accuracy": float("nan")})
     assert "Not recorded" in shown.text and "finite" in shown.text
+
+
+def test_the_milestone_apps_record_by_the_command_lines_bars(tmp_path, monkeypatch):
+    """1998 and 2017 in the browser are achieved by the same bars `tinytorch milestone run` uses."""
+    monkeypatch.setenv("TINYTORCH_PROGRESS", str(tmp_path / "p.json"))
+    recording.milestone("milestone_1998_cnn", {"mnist_test_accuracy": 0.9795})
+    assert not lr.is_done(lr.load(), "1998")
+    recording.milestone("milestone_2017_transformer", {"shakespeare_sonnets_val_loss": 2.14})
+    assert lr.is_done(lr.load(), "2017")
 
 
 def test_a_corrupt_progress_file_is_named_and_left_alone(tmp_path, monkeypatch):

@@ -40,15 +40,23 @@ GOALS: tuple[Goal, ...] = (
     Goal("milestone-1986", "test_accuracy", 0.95, True, "MNIST test accuracy >= 95%",
          "issue #12; the app's defaults reach 96.75% in the browser and the native recipe 98.59% "
          "(docs/benchmarks.md)", "tinytorch milestone run 1986"),
-    Goal("milestone-1998", "mnist_test_accuracy", 0.99, True, "MNIST test accuracy >= 99%",
-         "LeNet-5's 0.95% test error (LeCun et al. 1998); the recipe's target, measured 99.38%",
-         "tinytorch milestone run 1998", variant="mnist"),
+    Goal("milestone-1998", "mnist_test_accuracy", 0.98, True, "MNIST test accuracy >= 98%",
+         "issue #13's bar for the browser app, >= 98% within 3 minutes of training there (its defaults: "
+         "98.71%, docs/benchmarks-architecture.md); the native recipe reaches 99.38%, LeNet-5 99.05% "
+         "(LeCun et al. 1998)", "tinytorch milestone run 1998", variant="mnist"),
     Goal("milestone-1998", "cifar10_test_accuracy", 0.75, True, "CIFAR-10 test accuracy >= 75%",
          "the recipe's target (milestones/cnn_1998.py), measured 82.14% in 4 epochs",
          "tinytorch milestone run 1998 --dataset cifar10", variant="cifar10"),
-    Goal("milestone-2017", "val_loss", 1.6, False, "Moby Dick validation loss <= 1.6 nats/char",
-         "the recipe's target (milestones/transformer_2017.py): words and spelling learnt; "
-         "character frequencies alone give about 3.1; measured 1.589", "tinytorch milestone run 2017"),
+    *(Goal("milestone-2017", f"{corpus}_val_loss", 2.2, False,
+           f"{name} validation loss <= 2.2 nats/char",
+           "issue #13's bar for the browser app, <= 2.2 within 3 minutes of training there (its defaults: "
+           "2.139 on the sonnets, docs/benchmarks-architecture.md): below the counting model that sees "
+           "one previous character (2.47 on Moby Dick, `python bench/bench_capstone.py --counting`), so "
+           "the model has learnt more than which letter follows which; the native recipe reaches 1.589",
+           how, variant=corpus)
+      for corpus, name, how in (("moby_dick", "Moby Dick", "tinytorch milestone run 2017"),
+                                ("shakespeare_sonnets", "Shakespeare's sonnets",
+                                 "tinytorch edit 2017"))),
     Goal("milestone-2018", "events_scored", 1.0, True, "a submission qualifies (is scored) in an event",
          "MLPerf's rule: a quality target first, then the measured figure counts",
          "tinytorch olympics run SUBMISSION"),

@@ -25,7 +25,7 @@ import json
 import sys
 from datetime import UTC, datetime
 
-from tinytorch.course import course_map, learner_record
+from tinytorch.course import course_map, learner_record, milestone_goals
 from tinytorch.course.checks import CheckResult, Exercise, attempted
 
 BROWSER_KEY = "tinytorch.record.v1"
@@ -104,11 +104,16 @@ def exercise(app: str, exercise: Exercise, results: list[CheckResult]):
                    done)
 
 
-def milestone(app: str, figures: dict, achieved: bool):
-    """Record a milestone run's measured `figures` (name: number) and whether they met the
-    milestone's bar; returns what to show beside them."""
+def milestone(app: str, figures: dict):
+    """Record a milestone run's measured `figures` (name: number), achieved when they meet the
+    milestone's bar in `milestone_goals` (the one table the command line decides by too);
+    returns what to show beside them."""
+    try:
+        achieved = milestone_goals.achieved(course_map.entry(app).key, figures)
+    except KeyError as error:
+        return _note(f"Not recorded in your progress: {error}", ERROR_COLOUR)
     done = "Milestone achieved: recorded" if achieved else "Below the bar: recorded"
-    return _record(app, "milestone", [figures, bool(achieved)],
+    return _record(app, "milestone", [figures, achieved],
                    lambda r, key: learner_record.record_milestone(r, key, figures, achieved), done)
 
 
@@ -119,7 +124,7 @@ def milestone_from_checks(app: str, runs: list[list[CheckResult]]):
     if not any(attempted(results) for results in runs):
         return None
     passed, total = sum(r.passed for rs in runs for r in rs), sum(len(rs) for rs in runs)
-    return milestone(app, {"checks_passed": passed / total}, achieved=passed == total)
+    return milestone(app, {"checks_passed": passed / total})
 
 
 def _record(app: str, kind: str, js_args: list, change, done: str):
