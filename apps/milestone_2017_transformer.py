@@ -20,7 +20,8 @@ def _():
     from tinytorch.core.schedulers import LinearWarmupLR
     from tinytorch.core.training import Trainer
     from tinytorch.core.transformer import GPT
-    from tinytorch.course import charts, language, live, progress
+    from tinytorch.course import charts, language, live, progress, recording
+    from tinytorch.course.results import published
 
     return (
         AdamW,
@@ -32,6 +33,8 @@ def _():
         live,
         mo,
         progress,
+        published,
+        recording,
         time,
         tinytorch,
     )
@@ -186,7 +189,7 @@ def _(
 
 
 @app.cell(hide_code=True)
-def _(budget, corpus, language, mo, model, samples, training):
+def _(budget, corpus, language, mo, model, published, recording, samples, training):
     _grading = sum(s[-1] for s in samples)
     _train_s = training.seconds - _grading
     _, _, _val, _last_text, _ = samples[-1]
@@ -217,6 +220,10 @@ def _(budget, corpus, language, mo, model, samples, training):
             f"frequencies alone score {results['unigram_loss']:.2f}. Target (≤ 2.2 nats/char in 3 min): "
             + ("**met**." if _met else "**not met** on this run.")),
             kind="success" if _met else "info"),
+        published(results),  # the figures as values, for the browser tests and bench_site.py
+        recording.milestone("milestone_2017_transformer",  # the bar (milestone_goals): <= 2.2 nats/char
+                            {f"{corpus.name}_val_loss": _val,
+                             f"{corpus.name}_train_seconds": round(_train_s, 1)}),
         mo.md(f"**Two samples** of {3 * budget['sample_length']} characters (temperature 0.8); "
               f"**{results['real_word_share']:.0%}** of their words of three or more letters are words "
               "of the training text:"),

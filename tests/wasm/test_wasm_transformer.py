@@ -5,29 +5,31 @@ its own button is graded and labelled stopped. Minutes each (the full in-browser
 
 import pytest
 
-from tests.wasm import browser, transformer_in_browser
+from tests.wasm import app_in_browser, browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+APP = "milestone_2017_transformer"
 
 
 def test_the_2017_gpt_trains_in_the_browser_to_the_target(course_url, record_figure):
     with browser.Browser([course_url]) as b:
         page = b.page()
-        run = transformer_in_browser.train(page, course_url)
+        r = app_in_browser.run(page, course_url, APP, key="val_loss").results
         record_figure("2017 GPT in the browser (default settings)",
-                      f"validation {run.val_loss:.3f} nats/char, {run.steps} steps in {run.seconds:.0f} s "
-                      f"({run.train_s:.0f} s training, {run.steps_per_s:.2f} steps/s), "
-                      f"{run.real_word_share:.0%} real words, chromium {b.memory()}")
+                      f"validation {r['val_loss']:.3f} nats/char, {r['steps']} steps in {r['seconds']:.0f} s "
+                      f"({r['train_seconds']:.0f} s training, {r['steps_per_second']:.2f} steps/s), "
+                      f"{r['real_word_share']:.0%} real words, chromium {b.memory()}")
         assert browser.cell_errors(page, b.console) == []
         assert b.net.outside() == []
-        assert not run.stopped and run.val_loss <= 2.2 and run.seconds <= 180
-        assert run.real_word_share >= 0.2
+        assert not r["stopped"] and r["val_loss"] <= 2.2 and r["seconds"] <= 180
+        assert r["real_word_share"] >= 0.2
 
 
 def test_a_stopped_2017_run_is_graded_and_labelled_stopped(course_url):
     with browser.Browser([course_url]) as b:
         page = b.page()
-        run = transformer_in_browser.train(page, course_url, stop_after_s=5)
-        assert run.stopped and 0 < run.steps < 450
+        r = app_in_browser.run(page, course_url, APP, key="val_loss", stop_after_s=5).results
+        assert r["stopped"] and 0 < r["steps"] < 450
         assert page.get_by_text("Stopped after").count() >= 1
         assert browser.cell_errors(page, b.console) == []

@@ -3,7 +3,7 @@
 Natively, a test runs the app and reads its `results` (a dict of numbers) from the run's
 definitions. In the browser, Python runs in a web worker a test cannot reach, so the cell that
 shows the figures also carries them in the page: `published(results)` is a hidden element
-whose `data-results` attribute is the same dict as JSON (`wasm.mnist_in_browser` reads it),
+whose `data-results` attribute is the same dict as JSON (`tests/wasm/app_in_browser.py` reads it),
 so nothing has to parse numbers back out of the prose around them.
 """
 
