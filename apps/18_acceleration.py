@@ -87,8 +87,8 @@ def _(mo):
 @app.cell(hide_code=True)
 def _():
     # Workload of the buttons below (the tests shrink it); "seconds" is each race's time budget.
-    budget = {"sizes": (64, 128, 256), "loops_size": 48, "gelu_shape": (16, 64, 256),
-              "batches": (1, 4, 16, 64, 256), "conv_x": (8, 8, 16, 16), "conv_filters": 16, "seconds": 1.5}
+    budget = {"sizes": (64, 128, 256), "loops_size": 48, "gelu_shape": (4, 64, 256),
+              "batches": (1, 4, 16, 64, 256), "conv_x": (4, 8, 16, 16), "conv_filters": 8, "seconds": 2.0}
     return (budget,)
 
 
@@ -152,12 +152,13 @@ def _(budget, charts, kernel_race, kernels, mo, published, recorded, speedups):
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    mo.md(r"""
+def _(budget, mo):
+    mo.md(rf"""
     ## Fusion: one GELU or nine ops
 
-    GELU's tanh form, $0.5\,x\,(1 + \tanh(\sqrt{2/\pi}\,(x + 0.044715\,x^3)))$, forward and
-    backward on a tensor of 16 × 64 × 256 values: tinytorch's fused `gelu(x, approximate="tanh")`
+    GELU's tanh form, $0.5\,x\,(1 + \tanh(\sqrt{{2/\pi}}\,(x + 0.044715\,x^3)))$, forward and
+    backward on a tensor of {' × '.join(map(str, budget['gelu_shape']))} values: tinytorch's fused
+    `gelu(x, approximate="tanh")`
     against the same formula from elementary tensor ops. Also counted: the graph nodes each
     records and the peak temporary memory of a forward + backward.
     """)
@@ -308,13 +309,14 @@ def _(checks, conv2d_weight_grad, exercises):
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    mo.md(r"""
+def _(budget, mo):
+    _n, _c, _h, _w = budget["conv_x"]
+    mo.md(f"""
     ### Measure your speed-up
 
-    Your function against the loops, on 8 images of 8 channels, 16 × 16 pixels, 16 filters of
-    3 × 3 with padding 1. While yours does not pass every check yet, the reference solution is
-    timed instead (and says so).
+    Your function against the loops, on {_n} images of {_c} channels, {_h} × {_w} pixels,
+    {budget['conv_filters']} filters of 3 × 3 with padding 1. While yours does not pass every
+    check yet, the reference solution is timed instead (and says so).
     """)
     return
 
