@@ -195,7 +195,7 @@ def _(charts, mo, profile_results, profiled_step, steps):
     mo.hstack([
         charts.stacked_bar(profiled_step.memory_records(steps), "model", "KiB", "memory",
                            title="memory of one training step", width=260),
-        mo.md(f"""
+        mo.vstack([mo.md(f"""
         Adam's state is **{profile_results['mlp_adam_state_over_parameters']:.2f}×** the parameters
         (two arrays per weight), whatever the model.
 
@@ -204,7 +204,7 @@ def _(charts, mo, profile_results, profiled_step, steps):
         LeNet, whose feature maps (6 × 24 × 24 values per digit after the first convolution) are far
         larger than its {_lenet.memory['parameters'] / 1024:.0f} KiB of weights. Activations grow with the
         batch; parameters, gradients and Adam's state do not.
-        """),
+        """)]),
     ], justify="start")
     return
 
