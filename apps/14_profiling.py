@@ -104,7 +104,8 @@ def _(mo):
     One step of each model on a batch of 64 digits: forward, cross-entropy loss, backward
     and Adam's update, after one unprofiled warm-up step. The 1986 MLP is 784-128-10; the
     LeNet is conv 5×5 (6 filters) → ReLU → pool → conv 5×5 (16 filters) → ReLU → pool →
-    linear, as in milestone 1998.
+    linear, as in milestone 1998. "Framework" below is the time around the ops: Python,
+    building and walking the graph, and the profiler's own bookkeeping.
     """)
     return
 

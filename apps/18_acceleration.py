@@ -265,8 +265,9 @@ def _(exercises, inspect, mo):
     ## Build it: vectorise a convolution's weight gradient
 
     Module 09 had you vectorise a convolution's **forward** pass. Training also runs the
-    backward pass, which for a convolution is two more contractions of the same size, and
-    module 14's profile showed LeNet spending most of its step there. This exercise is the
+    backward pass, which for a convolution is two more contractions of the same size (in
+    module 14's profile, LeNet's convolutions, forward and backward, took most of its op
+    time). This exercise is the
     other one: the gradient of the loss with respect to the **weights**. Each weight
     $(o, c, i, j)$ touched one pixel of every receptive field, so its gradient sums, over all
     images $n$ and output positions $(y, x)$, that pixel times the gradient arriving at the output:
