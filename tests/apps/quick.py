@@ -28,4 +28,7 @@ SETTINGS: dict[str, dict] = {
                                                   steps=10, lr=1e-2, sample_length=20)},
     "13_transformers": {"budget": dict(steps=6, batch_size=4, temperatures=(0.5, 1.0), sample_length=60)},
     "12_attention": {"budget": {"steps": 6, "batch_size": 4, "lengths": (16, 32, 64)}},
+    "17_memoization": {"budget": {"steps": 4, "batch_size": 4, "window": 32, "context": 64,
+                                  "new_tokens": (8, 24), "temperature": 0.8, "prompt": "Shall I "}},
+    "19_benchmarking": {"budget": {"widths": (8, 64), "epochs": 1, "time_budget": 0.3, "max_repeats": 300}},
 }
