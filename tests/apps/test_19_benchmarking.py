@@ -24,5 +24,8 @@ def test_the_harness_measures_both_models_with_intervals_and_a_verdict():
     assert results["significant"] == (results["p_value"] < 0.05
                                       and not results["ratio_ci"][0] <= 1 <= results["ratio_ci"][1])
     assert names["timings"][results["models"][0]].repeats == results["repeats"] >= 10
+    # each timing spans enough calls to be 200 ticks of the clock; figures are per call
+    assert results["timer_tick_us"] > 0 and results["calls_per_timing"] >= 1
+    assert names["timings"][results["models"][0]].items == results["calls_per_timing"]
     text = output_text(outputs)
     assert "tt-results" in text and "A/A" in text and "single-stream" in text.lower()

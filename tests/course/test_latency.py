@@ -47,3 +47,40 @@ def test_distribution_chart_draws_both_systems():
     chart = latency.distribution_chart({"a": _times(0), "b": _times(1)}, {"a": 1e-4, "b": 2e-4})
     spec = chart.to_dict()
     assert len(spec["layer"]) == 2
+
+
+class SteppingClock:
+    """A clock that ticks every 5 us and advances `per_read` seconds per reading, like a
+    browser's coarsened performance.now() around work of known length."""
+
+    def __init__(self, per_read: float, tick: float = 5e-6):
+        self.now, self.per_read, self.tick = 0.0, per_read, tick
+
+    def __call__(self) -> float:
+        self.now += self.per_read
+        return self.now // self.tick * self.tick
+
+
+def test_timer_tick_is_the_clocks_step():
+    assert latency.timer_tick(SteppingClock(per_read=1e-6)) == pytest.approx(5e-6)
+    assert latency.timer_tick() > 0  # this machine's clock moves
+
+
+def test_calls_per_timing_spans_enough_ticks():
+    clock = SteppingClock(per_read=1e-9)
+
+    def call():  # a call that takes 40 us: 200 ticks of 5 us take 25 of them
+        clock.now += 40e-6
+
+    assert latency.calls_per_timing(call, 5e-6, ticks=200, timer=clock) == 25
+    assert latency.calls_per_timing(lambda: None, 0.0) == 1
+    with pytest.raises(ValueError, match="ticks >= 1"):
+        latency.calls_per_timing(lambda: None, 1e-6, ticks=0)
+
+
+def test_repeated_calls_the_function_that_many_times():
+    count = []
+    latency.repeated(lambda: count.append(1), 7)()
+    assert len(count) == 7
+    with pytest.raises(ValueError, match="calls must be >= 1"):
+        latency.repeated(lambda: None, 0)
