@@ -19,6 +19,7 @@ def _():
     import tinytorch
     import tinytorch.nn as nn
     from tinytorch import bench, datasets
+    from tinytorch.bench import stats
     from tinytorch.core.dataloader import DataLoader, TensorDataset
     from tinytorch.core.training import Trainer
     from tinytorch.course import checks, latency, progress
@@ -39,6 +40,7 @@ def _():
         np,
         progress,
         published,
+        stats,
         sys,
         tinytorch,
     )
@@ -259,6 +261,7 @@ def _(
     real,
     same,
     scenarios,
+    stats,
     sys,
     tick,
     timings,
@@ -282,6 +285,9 @@ def _(
     }
     _aa = ("called significant: a false positive, which the test allows 5% of the time (or the load "
            "changed between the two names)" if same.significant else "not significant, as it must be")
+    _acc = [stats.wilson_interval(round(scenarios[n].accuracy * scenarios[n].samples), scenarios[n].samples)
+            for n in (narrow_name, wide_name)]
+    results["accuracy_ci"] = [list(c) for c in _acc]
     _where = "this browser (Pyodide: one thread, NumPy without BLAS)" if _in_browser else \
         f"this machine ({sys.platform}, natively)"
     mo.vstack([
@@ -297,10 +303,11 @@ def _(
           **{_aa}**.
 
         Notice what the ratio's interval says that the two medians alone do not: how precisely
-        the data pin the difference down. At {results['accuracy'][0]:.1%} vs {results['accuracy'][1]:.1%}
-        accuracy on {scenarios[narrow_name].samples} held-out digits, an accuracy difference
-        also has an interval (about ±{100 * 1.96 * (0.25 / scenarios[narrow_name].samples) ** 0.5:.0f}
-        points at most here): benchmark reports need both.
+        the data pin the difference down. Accuracy has an interval too: on
+        {scenarios[narrow_name].samples} held-out digits, {narrow_name} scored
+        {results['accuracy'][0]:.1%} [{_acc[0][0]:.1%}, {_acc[0][1]:.1%}] and {wide_name}
+        {results['accuracy'][1]:.1%} [{_acc[1][0]:.1%}, {_acc[1][1]:.1%}] (95% Wilson intervals,
+        `bench.stats.wilson_interval`). Benchmark reports need both kinds.
         """),
         published(results),
     ])

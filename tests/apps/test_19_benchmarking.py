@@ -14,6 +14,8 @@ def test_the_harness_measures_both_models_with_intervals_and_a_verdict():
     results, budget = names["results"], SETTINGS[APP.stem]["budget"]
     assert results["models"] == [f"MLP 64-{w}-10" for w in budget["widths"]]
     assert all(0 <= a <= 1 for a in results["accuracy"]) and results["accuracy"][1] > 0.5
+    for accuracy, (low, high) in zip(results["accuracy"], results["accuracy_ci"], strict=True):
+        assert low <= accuracy <= high
     for median, (low, high) in zip(results["median_us"], results["median_ci_us"], strict=True):
         assert low <= median <= high  # every interval holds its estimate
     assert results["ratio_ci"][0] <= results["ratio"] <= results["ratio_ci"][1]
