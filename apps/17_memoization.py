@@ -219,6 +219,9 @@ def _(budget, charts, generation_speed, mo, model, prompt_ids, published, runs, 
     _where = "this browser (Pyodide: NumPy without BLAS, one thread)" if _in_browser else \
         f"this machine ({sys.platform}, natively)"
     _longest = runs[-1]
+    _trend = (": it grows with the length" if _longest["speedup"] > runs[0]["speedup"] else
+              ": this time it did not grow with the length, which on a busy machine happens when "
+              "a pause lands in the longest runs")
     memory = generation_speed.cache_memory(model, list(prompt_ids) + _longest["cached"].tolist())
     memoization_results = {
         "platform": "pyodide" if _in_browser else "native",
@@ -254,12 +257,13 @@ def _(budget, charts, generation_speed, mo, model, prompt_ids, published, runs, 
         Measured in {_where}: generating **{_longest['new_tokens']}** characters took
         **{_longest['uncached_s']:.2f} s** without the cache ({_longest['uncached_tokens_per_s']:.0f}
         tokens/s) and **{_longest['cached_s']:.2f} s** with it ({_longest['cached_tokens_per_s']:.0f}
-        tokens/s): **{_longest['speedup']:.1f}× faster**, and the speed-up grows with the length
-        ({', '.join(f"{s:.1f}×" for s in _r['speedups'])} at
-        {', '.join(str(n) for n in _r['new_tokens'])} tokens). Without the cache the speed falls as the
-        text grows (every step rereads everything); with it, it stays nearly flat. These are
-        single runs on a machine that is doing other things too: press **Generate** again to see
-        how much they move.
+        tokens/s): **{_longest['speedup']:.1f}× {'faster' if _longest['speedup'] >= 1 else 'as fast'}**.
+        At {', '.join(str(n) for n in _r['new_tokens'])} tokens the speed-up was
+        {', '.join(f"{s:.1f}×" for s in _r['speedups'])}{_trend}. Without the cache every step
+        rereads the whole text, so its speed should fall as the text grows; with it, it should
+        stay nearly flat: the chart shows what this machine did. These are single runs on a
+        machine that is doing other things too: press **Generate** again to see how much they
+        move.
 
         **Memory, read from the cache's arrays** after the longest text: the cache holds
         **{_r['cache_allocated_bytes'] / 1024:.0f} KiB** (allocated once for all {memory['capacity']}

@@ -216,26 +216,19 @@ def _(calls, latency, mo, narrow_name, scenarios, tick, timings, wide_name):
         f"| {name} | {s.accuracy:.1%} on {s.samples} | {1e6 * s.metrics['p50_latency_s']:.1f} | "
         f"{1e6 * s.metrics['p90_latency_s']:.1f} | {1e6 * s.metrics['p99_latency_s']:.1f} |"
         for name, s in scenarios.items())
+    _spans = "one call already spans" if calls == 1 else f"each timing spans **{calls}** calls in a row,"
     mo.vstack([
-        mo.md(f"""
-        **Single-stream scenario** (accuracy computed by the harness on the held-out digits;
-        latency in µs per query, from one pass over them):
-
-        | model | accuracy | p50 | p90 | p99 |
-        |---|---|---|---|---|
-        {_stream}
-
-        **One query, interleaved.** This clock ticks every **{1e6 * tick:.3g} µs** (measured
-        just now; browsers coarsen their clock against timing attacks), so each timing spans
-        **{calls}** calls in a row, at least 200 ticks, and the table is per call (µs): medians
-        with their 95% bootstrap interval, p90 with its distribution-free interval from order
-        statistics. Timed one call at a time, a call of about 80 µs on a 5 µs clock reads as 80
-        or 85 and nothing between: the median is a tick value and its interval has no width.
-
-        | system | median [95% CI] | IQR | p90 [95% CI] | p99 | timings (stopped by) |
-        |---|---|---|---|---|---|
-        {_table}
-        """),
+        mo.md("**Single-stream scenario** (accuracy computed by the harness on the held-out digits; "
+              "latency in µs per query, from one pass over them):\n\n"
+              "| model | accuracy | p50 | p90 | p99 |\n|---|---|---|---|---|\n" + _stream),
+        mo.md(f"**One query, interleaved.** This clock ticks every **{1e6 * tick:.3g} µs** (measured "
+              "just now; browsers coarsen their clock against timing attacks), so "
+              f"{_spans} at least 200 ticks, and the table is per call (µs): medians with their 95% "
+              "bootstrap interval, p90 with its distribution-free interval from order statistics. "
+              "Timed one call at a time, a call of about 80 µs on a 5 µs clock reads as 80 or 85 and "
+              "nothing between: the median is a tick value and its interval has no width.\n\n"
+              "| system | median [95% CI] | IQR | p90 [95% CI] | p99 | timings (stopped by) |\n"
+              "|---|---|---|---|---|---|\n" + _table),
         latency.distribution_chart({n: timings[n].times / calls for n in (narrow_name, wide_name)},
                                    {n: timings[n].median / calls for n in (narrow_name, wide_name)},
                                    title=f"time per query, {calls} queries per timing (dashed: medians)"),
