@@ -222,6 +222,8 @@ def _(budget, charts, generation_speed, mo, model, prompt_ids, published, runs, 
     _trend = (": it grows with the length" if _longest["speedup"] > runs[0]["speedup"] else
               ": this time it did not grow with the length, which on a busy machine happens when "
               "a pause lands in the longest runs")
+    _per_position = generation_speed.per_token_bytes(len(model.blocks),
+                                                     model.token_embedding.weight.shape[1])
     memory = generation_speed.cache_memory(model, list(prompt_ids) + _longest["cached"].tolist())
     memoization_results = {
         "platform": "pyodide" if _in_browser else "native",
@@ -269,7 +271,7 @@ def _(budget, charts, generation_speed, mo, model, prompt_ids, published, runs, 
         **{_r['cache_allocated_bytes'] / 1024:.0f} KiB** (allocated once for all {memory['capacity']}
         positions of the context, {memory['layers']} layers of keys and values), of which
         {memory['length']} positions are filled: **{_r['cache_filled_bytes'] / 1024:.0f} KiB**,
-        {generation_speed.per_token_bytes(memory['layers'], 64)} bytes per position. The model's
+        {_per_position} bytes per position. The model's
         parameters take {_r['parameter_bytes'] / 1024:.0f} KiB. For GPT-2 small (12 layers, 768 wide,
         1,024 positions) the same formula gives
         {generation_speed.per_token_bytes(12, 768) * 1024 / 2**20:.0f} MiB per sequence: at long
