@@ -29,6 +29,9 @@ SETTINGS: dict[str, dict] = {
     "13_transformers": {"budget": dict(steps=6, batch_size=4, temperatures=(0.5, 1.0), sample_length=60)},
     "12_attention": {"budget": {"steps": 6, "batch_size": 4, "lengths": (16, 32, 64)}},
     "14_profiling": {"budget": dict(batch=4, hidden=16, filters=(2, 4), matmul_size=64, megabytes=2)},
+    "17_memoization": {"budget": {"steps": 4, "batch_size": 4, "window": 32, "context": 64,
+                                  "new_tokens": (8, 24), "temperature": 0.8, "prompt": "Shall I "}},
     "18_acceleration": {"budget": dict(sizes=(16, 32), loops_size=8, gelu_shape=(4, 8, 16), batches=(1, 8),
                                        conv_x=(2, 3, 8, 8), conv_filters=4, seconds=0.05)},
+    "19_benchmarking": {"budget": {"widths": (8, 64), "epochs": 1, "time_budget": 0.3, "max_repeats": 300}},
 }

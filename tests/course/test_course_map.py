@@ -69,4 +69,7 @@ def test_command_line_lists_the_course_and_finds_an_apps_file(capsys):
     listing = capsys.readouterr().out.splitlines()
     assert listing[0].split() == ["01", "Tensor", "01_tensor"] and "(coming)" in listing[-1]
     assert course_map.main(["app", "1986"]) == 0 and capsys.readouterr().out == "milestone_1986_mlp\n"
-    assert course_map.main(["app", "19"]) == 2 and "has no app yet" in capsys.readouterr().err
+    coming = next((e for e in course_map.path() if e.app is None), None)
+    if coming is not None:  # until every module has its app
+        assert course_map.main(["app", str(coming.number)]) == 2
+        assert "has no app yet" in capsys.readouterr().err
