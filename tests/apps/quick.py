@@ -28,4 +28,6 @@ SETTINGS: dict[str, dict] = {
                                                   steps=10, lr=1e-2, sample_length=20)},
     "13_transformers": {"budget": dict(steps=6, batch_size=4, temperatures=(0.5, 1.0), sample_length=60)},
     "12_attention": {"budget": {"steps": 6, "batch_size": 4, "lengths": (16, 32, 64)}},
+    "15_quantization": {"budget": dict(hidden=(32, 32), epochs=2, batch_size=64, lr=3e-3, timing_rows=64,
+                                       timing_repeat=1)},
 }

@@ -79,6 +79,7 @@ APPS = {
     "module-11": "11_embeddings",
     "module-12": "12_attention",
     "module-13": "13_transformers",
+    "module-15": "15_quantization",
     "milestone-1957": "milestone_1957_perceptron",
     "milestone-1969": "milestone_1969_xor",
     "milestone-1986": "milestone_1986_mlp",
