@@ -30,4 +30,7 @@ SETTINGS: dict[str, dict] = {
     "12_attention": {"budget": {"steps": 6, "batch_size": 4, "lengths": (16, 32, 64)}},
     "15_quantization": {"budget": dict(hidden=(32, 32), epochs=2, batch_size=64, lr=3e-3, timing_rows=64,
                                        timing_repeat=1)},
+    "16_compression": {"budget": dict(hidden=(32, 32), epochs=3, batch_size=64, lr=3e-3,
+                                      sparsities=(0.5, 0.9), fine_tune_epochs=1, fine_tune_lr=1e-3,
+                                      student_hidden=(8,), student_epochs=2, student_lr=3e-3)},
 }

@@ -80,6 +80,7 @@ APPS = {
     "module-12": "12_attention",
     "module-13": "13_transformers",
     "module-15": "15_quantization",
+    "module-16": "16_compression",
     "milestone-1957": "milestone_1957_perceptron",
     "milestone-1969": "milestone_1969_xor",
     "milestone-1986": "milestone_1986_mlp",

@@ -52,6 +52,7 @@ IN_APPS: dict[str, tuple[InApp, ...]] = {
     "module-12": _app("attention", ("ATTENTION", "attention")),
     "module-13": _app("transformer", ("BLOCK_FORWARD", "block_forward")),
     "module-15": _app("quantization", ("QUANTIZE", "quantize_int8"), ("DEQUANTIZE", "dequantize_int8")),
+    "module-16": _app("compression", ("MAGNITUDE_PRUNE", "magnitude_prune_mask")),
     "milestone-1957": _app("perceptron", ("PREDICT", "predict"), ("UPDATE", "update")),
     "milestone-1969": _app("xor", ("XOR_WEIGHTS", "xor_weights")),
     "milestone-1986": _app("mlp", ("CONFUSION", "confusion_matrix"), ("TRAIN_STEP", "train_step")),
