@@ -121,7 +121,7 @@ def _(mo):
 @app.cell(hide_code=True)
 def _():
     # Workload of the Train and Measure buttons (the tests shrink it).
-    budget = {"hidden": (128, 128), "epochs": 20, "batch_size": 64, "lr": 2e-3, "timing_rows": 1000,
+    budget = {"hidden": (128, 128), "epochs": 10, "batch_size": 64, "lr": 3e-3, "timing_rows": 1000,
               "timing_repeat": 5}
     return (budget,)
 
