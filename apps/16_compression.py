@@ -228,7 +228,8 @@ def _(charts, dense_accuracy, mo, np, published, slider_accuracy, sparsity_slide
     _kept = [s for s, a in zip(sweep_results["sparsities"], _g, strict=True) if a >= dense_accuracy - 0.01]
     sweep_results["largest_sparsity_within_1_point"] = max(_kept, default=0.0)
     _cut = next(r for r in sweep if r["method"] == "structured (neurons)")
-    _table = "\n".join(f"| {r['method']} | {r['amount']:.2f} | {r['weights removed']:.3f} | "
+    _table = "| method | amount | weights removed | accuracy pruned | fine-tuned |\n|---|---|---|---|---|\n"
+    _table += "\n".join(f"| {r['method']} | {r['amount']:.2f} | {r['weights removed']:.3f} | "
                        f"{r['accuracy, pruned']:.2%} | {r['accuracy, fine-tuned']:.2%} |" for r in sweep)
     mo.vstack([
         charts.marked_line(_curves, "weights removed", "accuracy", _mark, color="method",
@@ -241,11 +242,9 @@ def _(charts, dense_accuracy, mo, np, published, slider_accuracy, sparsity_slide
         **{_cut['weights removed']:.0%}** of the weights (a neuron takes its row and the next layer's
         column with it) and keeps **{_cut['accuracy, fine-tuned']:.2%}** after fine-tuning: compare the
         curves at the same share of weights gone. A coarser cut, the price of a network that stays dense.
-
-        | method | amount | weights removed | accuracy pruned | fine-tuned |
-        |---|---|---|---|---|
-        {_table}
-
+        """),
+        mo.md(_table),
+        mo.md("""
         **Recorded natively on the project's machine** (docs/benchmarks-optimization-size.md): the 1986
         MLP (784-512-256-10, MNIST) at 90% global sparsity, 98.59% → 92.40% pruned → **98.04%** after 2
         epochs of fine-tuning (per layer: 85.68% → 97.21%); half its neurons removed (structured):

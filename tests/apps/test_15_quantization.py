@@ -22,3 +22,4 @@ def test_quantized_files_are_smaller_and_still_classify():
     assert speed["float_ms"] > 0 and speed["int8_ms"] > 0 and speed["dequantized_ms"] > 0
     text = output_text(outputs)
     assert "int4, per channel" in text and "tt-results" in text and "RMS error here" in text
+    assert "<td>int4, per channel</td>" in text  # a rendered table, not a code block

@@ -32,3 +32,4 @@ def test_pruning_sweep_sparse_file_and_students():
     assert 0 <= students["scratch_accuracy"] <= 1 and 0 <= students["distilled_accuracy"] <= 1
     text = output_text(outputs)
     assert "INT8 CSR, pruned" in text and text.count("tt-results") == 3
+    assert "<td>structured (neurons)</td>" in text  # the sweep table rendered, not a code block
