@@ -260,8 +260,8 @@ def _(bits_choice, charts, errors, layer_choice, mo, model, np, quantized):
             charts.line(errors.histogram_records(_series), "error", "share of weights", color="scheme",
                         title=f"quantized − float, {layer_choice.selected_key}, {bits_choice.value[-1]} bits",
                         width=380, height=220),
-            charts.bar([{"row": str(_i), "max |w|": float(_r)} for _i, _r in enumerate(np.sort(_ranges))],
-                       "row", "max |w|", title="largest |w| of each row, sorted", width=260, height=220),
+            charts.line([{"row, sorted": _i, "max |w|": float(_r)} for _i, _r in enumerate(np.sort(_ranges))],
+                        "row, sorted", "max |w|", title="largest |w| of each row", width=260, height=220),
         ], justify="start", wrap=True),
         mo.md(f"The rows' largest weights run from **{_ranges.min():.3f}** to **{_ranges.max():.3f}**. "
               f"With one scale for the matrix, the row with the smallest weights uses only about "
