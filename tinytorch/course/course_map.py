@@ -80,6 +80,8 @@ APPS = {
     "module-12": "12_attention",
     "module-13": "13_transformers",
     "module-14": "14_profiling",
+    "module-15": "15_quantization",
+    "module-16": "16_compression",
     "module-17": "17_memoization",
     "module-18": "18_acceleration",
     "module-19": "19_benchmarking",

@@ -52,6 +52,8 @@ IN_APPS: dict[str, tuple[InApp, ...]] = {
     "module-12": _app("attention", ("ATTENTION", "attention")),
     "module-13": _app("transformer", ("BLOCK_FORWARD", "block_forward")),
     "module-14": _app("profiling", ("CONV2D_FLOPS", "conv2d_flops")),
+    "module-15": _app("quantization", ("QUANTIZE", "quantize_int8"), ("DEQUANTIZE", "dequantize_int8")),
+    "module-16": _app("compression", ("MAGNITUDE_PRUNE", "magnitude_prune_mask")),
     "module-17": _app("memoization", ("CACHE_UPDATE", "cache_update")),
     "module-18": _app("acceleration", ("CONV2D_WEIGHT_GRAD", "conv2d_weight_grad")),
     "module-19": _app("benchmarking", ("BOOTSTRAP_INTERVAL", "bootstrap_interval")),
