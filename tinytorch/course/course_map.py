@@ -79,11 +79,13 @@ APPS = {
     "module-11": "11_embeddings",
     "module-12": "12_attention",
     "module-13": "13_transformers",
+    "module-20": "20_capstone",
     "milestone-1957": "milestone_1957_perceptron",
     "milestone-1969": "milestone_1969_xor",
     "milestone-1986": "milestone_1986_mlp",
     "milestone-1998": "milestone_1998_cnn",
     "milestone-2017": "milestone_2017_transformer",
+    "milestone-2018": "milestone_2018_olympics",
 }
 
 
