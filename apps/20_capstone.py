@@ -95,7 +95,8 @@ def _():
     # training images/characters natively (None: the full recipe; in the browser they come
     # trained with the site). queries: timed queries (None: the event's, smaller in the browser).
     # sizes: the generation event's measurement (None: the browser's smaller one in the browser).
-    budget = {"limit": None, "queries": None, "sizes": None}
+    # isolation: None = a fresh process per submission natively, in-process in the browser.
+    budget = {"limit": None, "queries": None, "sizes": None, "isolation": None}
     return (budget,)
 
 
@@ -169,7 +170,8 @@ def _(
     if baselines_button.value:
         try:
             reference_runs = [
-                evaluate(olympics.reference_folder(name, limit=budget["limit"]), event, queries=queries)
+                evaluate(olympics.reference_folder(name, limit=budget["limit"]), event, queries=queries,
+                         isolation=budget["isolation"])
                 for name in mo.status.progress_bar([BASELINES[event_name], OPTIMIZED[event_name]],
                                                    title="the harness measures")]
         except (OSError, DatasetError) as _error:
@@ -244,25 +246,31 @@ def _(
     team_box,
     tempfile,
 ):
-    mo.stop(not submit_button.value, progress.waiting("build your submission and submit it"))
-    mo.stop(event_name == "vision", mo.md("*No in-browser tools for the vision event.*"))
-    _start = olympics.baseline_weights(event_name, limit=budget["limit"])
-    _folder = Path(tempfile.gettempdir()) / "olympics" / f"{event_name}-mine"
-    if event_name == "generation":
-        submission = olympics.gpt_submission(_folder, _start, kv_cache=cache_box.value, int8=int8_box.value,
-                                             team=team_box.value or "learner")
-    else:
-        submission = olympics.mlp_submission(_folder, _start, sparsity=sparsity_slider.value,
-                                             int8=int8_box.value, compressed=compress_box.value,
-                                             fused=fused_box.value, team=team_box.value or "learner")
-    mo.md(f"Your submission, `{submission.name}`:\n\n```python\n"
-          f"{(submission / 'submission.py').read_text()}```")
+    # Always defined (None until the button is pressed), so the board below can redraw when
+    # the baselines are measured before anything was submitted.
+    submission, submission_view = None, progress.waiting("build your submission and submit it")
+    if event_name == "vision":
+        submission_view = mo.md("*No in-browser tools for the vision event.*")
+    elif submit_button.value:
+        _start = olympics.baseline_weights(event_name, limit=budget["limit"])
+        _folder = Path(tempfile.gettempdir()) / "olympics" / f"{event_name}-mine"
+        if event_name == "generation":
+            submission = olympics.gpt_submission(_folder, _start, kv_cache=cache_box.value,
+                                                 int8=int8_box.value, team=team_box.value or "learner")
+        else:
+            submission = olympics.mlp_submission(_folder, _start, sparsity=sparsity_slider.value,
+                                                 int8=int8_box.value, compressed=compress_box.value,
+                                                 fused=fused_box.value, team=team_box.value or "learner")
+        submission_view = mo.md(f"Your submission, `{submission.name}`:\n\n```python\n"
+                                f"{(submission / 'submission.py').read_text()}```")
+    submission_view
     return (submission,)
 
 
 @app.cell
-def _(evaluate, event, queries, submission):
-    my_result = evaluate(submission, event, queries=queries)
+def _(budget, evaluate, event, queries, submission):
+    my_result = (None if submission is None
+                 else evaluate(submission, event, queries=queries, isolation=budget["isolation"]))
     return (my_result,)
 
 
@@ -276,6 +284,7 @@ def _(
     recording,
     reference_runs,
 ):
+    mo.stop(my_result is None)
     _board = [my_result] + [r for r in reference_runs if r["event"] == my_result["event"]]
     _base = next((r for r in reference_runs if r["team"] == leaderboard.BASELINE_TEAM
                   and r["status"] == "scored"), None)

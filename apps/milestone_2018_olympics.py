@@ -73,7 +73,8 @@ def _():
     # training images/characters natively (None: the full recipe; in the browser they come
     # trained with the site). queries, sizes: None = the event's own natively, the browser's in
     # the browser (olympics.BROWSER_QUERIES, BROWSER_SIZES). events: None = every event.
-    budget = {"limit": None, "queries": None, "sizes": None, "events": None}
+    # isolation: None = a fresh process per submission natively, in-process in the browser.
+    budget = {"limit": None, "queries": None, "sizes": None, "events": None, "isolation": None}
     return (budget,)
 
 
@@ -130,7 +131,8 @@ def _(
         try:
             for _reference in (BASELINES[_name], OPTIMIZED[_name]):
                 _folder = olympics.reference_folder(_reference, limit=budget["limit"])
-                olympics_board.append(evaluate(_folder, _event, queries=_queries))
+                olympics_board.append(evaluate(_folder, _event, queries=_queries,
+                                               isolation=budget["isolation"]))
         except (OSError, DatasetError) as _error:  # the event's data or references are not here
             unavailable[_name] = str(_error).splitlines()[0]
     return olympics_board, unavailable

@@ -17,3 +17,10 @@ def no_datasets(monkeypatch, tmp_path):
         raise OSError("offline (test)")
 
     monkeypatch.setattr(sources, "http_get", offline)
+
+
+@pytest.fixture(scope="session")
+def capstone_cache(tmp_path_factory):
+    """One cache of quick-trained capstone references for the capstone apps' tests: each
+    reference is trained once per run, not once per test."""
+    return tmp_path_factory.mktemp("capstone-cache")

@@ -28,8 +28,9 @@ SETTINGS: dict[str, dict] = {
                                                   steps=10, lr=1e-2, sample_length=20)},
     "13_transformers": {"budget": dict(steps=6, batch_size=4, temperatures=(0.5, 1.0), sample_length=60)},
     "12_attention": {"budget": {"steps": 6, "batch_size": 4, "lengths": (16, 32, 64)}},
-    "milestone_2018_olympics": {"budget": {"limit": 2000, "queries": 20,
+    "milestone_2018_olympics": {"budget": {"limit": 2000, "queries": 20, "isolation": "in-process",
                                            "sizes": {"windows": 4, "new_tokens": 20},
                                            "events": ("lightweight", "generation")}},
-    "20_capstone": {"budget": {"limit": 2000, "queries": 20, "sizes": {"windows": 4, "new_tokens": 20}}},
+    "20_capstone": {"budget": {"limit": 2000, "queries": 20, "sizes": {"windows": 4, "new_tokens": 20},
+                               "isolation": "in-process"}},
 }

@@ -33,9 +33,9 @@ def mnist_test():
 
 
 @pytest.fixture
-def progress_file(tmp_path, monkeypatch):
+def progress_file(tmp_path, monkeypatch, capstone_cache):
     monkeypatch.setenv("TINYTORCH_PROGRESS", str(tmp_path / "progress.json"))
-    monkeypatch.setenv("TINYTORCH_CAPSTONE_CACHE", str(tmp_path / "capstone"))
+    monkeypatch.setenv("TINYTORCH_CAPSTONE_CACHE", str(capstone_cache))
     return tmp_path / "progress.json"
 
 
@@ -43,7 +43,7 @@ def test_a_pruned_int8_submission_is_measured_beside_the_references(mnist_test, 
     outputs, names = run_app(APP, defs=BUTTONS | SETTINGS[APP.stem])
     result, results = names["my_result"], names["olympics_results"]
     validate_result(result)
-    assert result["isolation"] == "process" and result["event"] == "latency"
+    assert result["isolation"] == "in-process" and result["event"] == "latency"  # as in the browser
     assert [r["submission"].split("-")[0] for r in names["reference_runs"]] == ["mnist_mlp_baseline",
                                                                                   "mnist_mlp_fast"]
     # the app's defaults: 50% pruned, int8, deflated: far fewer bytes than the float32 baseline
@@ -71,7 +71,7 @@ def test_the_generation_event_is_sized_and_says_so(progress_file):
 @pytest.mark.slow  # trains the full references on a machine without them cached (minutes)
 def test_a_scored_submission_marks_module_20_done(mnist_test, tmp_path, monkeypatch):
     monkeypatch.setenv("TINYTORCH_PROGRESS", str(tmp_path / "progress.json"))
-    defs = BUTTONS | {"budget": {"limit": None, "queries": 50, "sizes": None}}
+    defs = BUTTONS | {"budget": {"limit": None, "queries": 50, "sizes": None, "isolation": None}}
     tools = {"sparsity_slider": Chosen(0.0), "int8_box": Chosen(False), "compress_box": Chosen(False),
              "fused_box": Chosen(True), "cache_box": Chosen(False), "team_box": Chosen("testers")}
     _, names = run_app(APP, defs=defs | tools)

@@ -24,9 +24,9 @@ def mnist_test():
 
 
 def test_a_quick_olympics_reports_every_event_run_and_records_below_the_bar(mnist_test, tmp_path,
-                                                                            monkeypatch):
+                                                                            monkeypatch, capstone_cache):
     monkeypatch.setenv("TINYTORCH_PROGRESS", str(tmp_path / "progress.json"))
-    monkeypatch.setenv("TINYTORCH_CAPSTONE_CACHE", str(tmp_path / "capstone"))
+    monkeypatch.setenv("TINYTORCH_CAPSTONE_CACHE", str(capstone_cache))
     outputs, names = run_app(APP, defs=BUTTONS | SETTINGS[APP.stem])
     board = names["olympics_board"]
     for result in board:
