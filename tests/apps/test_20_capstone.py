@@ -9,7 +9,6 @@ import pytest
 
 from tests.apps.harness import APPS, Pressed, output_text, run_app
 from tests.apps.quick import SETTINGS
-from tinytorch import datasets
 from tinytorch.capstone import validate_result
 from tinytorch.course import learner_record
 
@@ -22,14 +21,6 @@ class Chosen:
 
     def __init__(self, value):
         self.value = value
-
-
-@pytest.fixture(scope="module")
-def mnist_test():
-    try:
-        return datasets.load_mnist("test")
-    except datasets.DatasetError as error:
-        pytest.skip(f"MNIST is not available ({type(error).__name__}): set TINYTORCH_DATA to the mirror")
 
 
 @pytest.fixture

@@ -3,24 +3,14 @@ reports the board, the ratios and the native recipe beside; it records the miles
 CLI's figures. Quick runs train the references on 2,000 images (the GPT for one step): nothing
 qualifies, and the record says so."""
 
-import pytest
 
 from tests.apps.harness import APPS, Pressed, output_text, run_app
 from tests.apps.quick import SETTINGS
-from tinytorch import datasets
 from tinytorch.capstone import validate_result
 from tinytorch.course import learner_record
 
 APP = APPS / "milestone_2018_olympics.py"
 BUTTONS = {"run_button": Pressed()}
-
-
-@pytest.fixture(scope="module")
-def mnist_test():
-    try:
-        return datasets.load_mnist("test")
-    except datasets.DatasetError as error:
-        pytest.skip(f"MNIST is not available ({type(error).__name__}): set TINYTORCH_DATA to the mirror")
 
 
 def test_a_quick_olympics_reports_every_event_run_and_records_below_the_bar(mnist_test, tmp_path,
