@@ -190,9 +190,11 @@ class Guard:
         import tinytorch
 
         self.folder = os.path.realpath(folder)
-        self.read_roots = tuple(os.path.realpath(p) for p in {
-            self.folder, sys.prefix, sys.base_prefix, sys.exec_prefix,
-            os.path.dirname(tinytorch.__file__), os.path.dirname(np.__file__)})
+        # Pyodide's prefix is "/", which would make every file readable: there the standard
+        # library's folder stands for the installation.
+        self.read_roots = tuple(root for root in {os.path.realpath(p) for p in (
+            self.folder, sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.__file__),
+            os.path.dirname(tinytorch.__file__), os.path.dirname(np.__file__))} if root != os.sep)
         self.forbidden_roots = tuple(os.path.realpath(p) for p in forbidden_roots if p)
         self.violations: list[RuleViolation] = []
         self._original_import = builtins.__import__
