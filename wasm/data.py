@@ -15,6 +15,11 @@ package, so without a mirror there is nothing to fetch for them.
 
 Why choosable: CIFAR-10 alone is 160 MB (one 162 MB file, above some hosts' per-file limits),
 the rest together ~45 MB. The default leaves CIFAR-10 out; `--data all` includes it.
+
+`capstone` is not downloaded but made: the Torch Olympics' reference submissions, trained by
+`tinytorch.capstone.reference.materialize` (cached, so once per machine; several minutes the
+first time) for the events whose held-out data is on the site, so the capstone apps measure
+them in the browser (`tinytorch.course.olympics`).
 """
 
 from __future__ import annotations
@@ -25,8 +30,8 @@ from pathlib import Path
 
 from tinytorch.datasets import DatasetError, catalog, sources
 
-DATASETS = ("mnist", "fashion-mnist", "cifar-10", "text", "digits")
-DEFAULT = ("mnist", "fashion-mnist", "text", "digits")
+DATASETS = ("mnist", "fashion-mnist", "cifar-10", "text", "digits", "capstone")
+DEFAULT = ("mnist", "fashion-mnist", "text", "digits", "capstone")
 PACKAGED = ("text", "digits")  # inside the tinytorch wheel: the loaders never fetch them
 ATTRIBUTION = {  # written beside downloaded files: licences and attribution travel with the data
     "mnist": "MNIST: CC BY-SA 3.0, Yann LeCun and Corinna Cortes",
@@ -62,14 +67,36 @@ class DataReport:
 def provide_datasets(source: Path | None, dest: Path, names: tuple[str, ...], log=print) -> DataReport:
     """Fill `dest` with the datasets `names`: copied from the mirror `source`, or without one,
     fetched the way the library does (`download_datasets`)."""
+    files = tuple(n for n in names if n != "capstone")
     if source is None:
-        return download_datasets(dest, names, log)
-    report = copy_datasets(source, dest, names)
-    if report.absent:
-        report.notes.append(f"datasets not copied (not found in {source}): {', '.join(report.absent)}; "
-                            "add them to that folder in the mirror layout, or build without a mirror "
-                            "(no --data-source, TINYTORCH_DATA unset) to download them")
+        report = download_datasets(dest, files, log)
+    else:
+        report = copy_datasets(source, dest, files)
+        if report.absent:
+            report.notes.append(f"datasets not copied (not found in {source}): {', '.join(report.absent)}; "
+                                "add them to that folder in the mirror layout, or build without a mirror "
+                                "(no --data-source, TINYTORCH_DATA unset) to download them")
+    if "capstone" in names:
+        provide_capstone_references(dest, (*report.copied, *PACKAGED), report, log)
     return report
+
+
+def provide_capstone_references(dest: Path, on_site: tuple[str, ...], report: DataReport, log=print) -> None:
+    """The capstone's reference submissions for the events whose data is `on_site`, trained on
+    first use (`tinytorch.course.olympics.export_references`); a failure is a note, not a failed build."""
+    from tinytorch.course import olympics
+
+    if not report.copied:  # a site built without its datasets: no minutes of training either
+        report.absent.append("capstone")
+        report.notes.append("capstone reference submissions not built: no dataset is on the site")
+        return
+    try:
+        report.copied["capstone"] = olympics.export_references(
+            dest / "capstone", olympics.references_for(on_site), log=log)
+    except (DatasetError, OSError) as error:
+        report.absent.append("capstone")
+        report.notes.append(f"capstone reference submissions not built ({error}); the capstone apps say "
+                            "so. They train from the datasets: set TINYTORCH_DATA to the data mirror")
 
 
 def copy_datasets(source: Path, dest: Path, names: tuple[str, ...]) -> DataReport:

@@ -17,3 +17,21 @@ def no_datasets(monkeypatch, tmp_path):
         raise OSError("offline (test)")
 
     monkeypatch.setattr(sources, "http_get", offline)
+
+
+@pytest.fixture(scope="session")
+def capstone_cache(tmp_path_factory):
+    """One cache of quick-trained capstone references for the capstone apps' tests: each
+    reference is trained once per run, not once per test."""
+    return tmp_path_factory.mktemp("capstone-cache")
+
+
+@pytest.fixture(scope="session")
+def mnist_test():
+    """MNIST's held-out digits, or a skip naming how to get them (the capstone apps' events)."""
+    from tinytorch import datasets
+
+    try:
+        return datasets.load_mnist("test")
+    except datasets.DatasetError as error:
+        pytest.skip(f"MNIST is not available ({type(error).__name__}): set TINYTORCH_DATA to the mirror")

@@ -39,4 +39,9 @@ SETTINGS: dict[str, dict] = {
     "18_acceleration": {"budget": dict(sizes=(16, 32), loops_size=8, gelu_shape=(4, 8, 16), batches=(1, 8),
                                        conv_x=(2, 3, 8, 8), conv_filters=4, seconds=0.05)},
     "19_benchmarking": {"budget": {"widths": (8, 64), "epochs": 1, "time_budget": 0.3, "max_repeats": 300}},
+    "20_capstone": {"budget": {"limit": 2000, "queries": 20, "sizes": {"windows": 4, "new_tokens": 20},
+                               "isolation": "in-process"}},
+    "milestone_2018_olympics": {"budget": {"limit": 2000, "queries": 20, "isolation": "in-process",
+                                           "sizes": {"windows": 4, "new_tokens": 20},
+                                           "events": ("lightweight", "generation")}},
 }

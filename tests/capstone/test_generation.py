@@ -181,3 +181,24 @@ def test_wrong_output_shape_another_vocabulary_and_missing_weights_are_named(tmp
 def test_generation_needs_a_few_timed_generations(tmp_path):
     with pytest.raises(ValueError, match="at least 3 timed queries"):
         evaluate(tmp_path, GENERATION, queries=2)
+
+
+@pytest.mark.parametrize("isolation", ["process", "in-process"])
+def test_a_browser_sized_event_is_measured_alike_both_ways_and_says_so(tmp_path, isolation):
+    """The browser's smaller measurement (8 windows, 40 characters): recorded in the result as
+    not the standard event; the wrong-tokens check holds in-process too."""
+    from tinytorch.capstone.events import sized
+
+    small = sized(LENIENT, {"windows": 8, "new_tokens": 40})
+    folder = tiny_submission(tmp_path / "drops", CONTEXT_DROPPING, "ContextDroppingGPT")
+    result = evaluate(folder, small, queries=3, isolation=isolation)
+    kind, _ = problem(result)
+    assert kind == "wrong_tokens" and result["isolation"] == isolation
+    assert result["settings"] == {"window": 256, "windows": 8, "new_tokens": 40, "queries": 3,
+                                  "standard": False}
+    assert result["figures"]["val_loss_nats"]["characters"] == 8 * 256
+    assert result["figures"]["tokens_per_s"]["tokens_per_query"] == 40
+    with pytest.raises(ValueError, match="window"):
+        sized(LENIENT, {"window": 64})
+    with pytest.raises(ValueError, match="new_tokens must be"):
+        sized(LENIENT, {"new_tokens": 500})

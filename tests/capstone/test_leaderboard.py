@@ -97,3 +97,21 @@ def test_generation_counts_in_the_all_around_as_characters_per_second_higher_is_
     assert ("## Generation: Moby Dick characters, tokens_per_s (higher is better; qualifies with "
             "validation loss <= 2.4 nats/char") in text
     assert "| 1 | fast | fast-gpt | 500 chars/s [450 chars/s, 550 chars/s] | 1.900 nats/char [1.880" in text
+
+
+def test_a_browser_sized_result_is_never_compared_with_a_full_one_without_saying_so():
+    sized = generation_result("fast", 900.0)
+    sized["settings"] = {"window": 256, "windows": 16, "new_tokens": 50, "queries": 3, "standard": False}
+    sized["submission"] = "fast-gpt-browser"
+    validate_result(sized)
+    full_baseline = generation_result("baseline", 100.0)
+    with pytest.raises(ValueError, match="different settings"):
+        event_ratio("generation", sized, full_baseline)
+    rows = {row["team"]: row for row in all_around(RESULTS + [full_baseline, sized])}
+    assert "generation" not in rows["fast"]["ratios"] and rows["fast"]["score"] is None
+    text = markdown(RESULTS + [full_baseline, sized])
+    assert "MIXED MEASUREMENTS" in text
+    assert "| fast | fast-gpt-browser (sized: windows 16 of 64, new_tokens 50 of 200) |" in text
+    sized_baseline = {**full_baseline, "settings": sized["settings"]}  # measured alike: compared
+    rows = {row["team"]: row for row in all_around(RESULTS + [sized_baseline, sized])}
+    assert rows["fast"]["ratios"]["generation"][0] == pytest.approx(9.0)

@@ -52,7 +52,7 @@ def pure_wheels() -> list[Path]:
     return sorted(target.glob("*.whl"))
 
 
-SUITES = ["tests/core", "tests/perf", "tests/bench"]
+SUITES = ["tests/core", "tests/perf", "tests/bench", "tests/capstone/test_in_process.py"]
 
 
 def test_core_and_optimization_suites_pass_inside_pyodide():

@@ -116,11 +116,12 @@ def test_without_mirror_or_network_the_build_says_what_is_missing_and_how_to_pro
     monkeypatch.setenv(sources.UPSTREAM_URL_ENV, "http://127.0.0.1:9/")  # nothing listens on port 9
     logged = []
     report = provide_datasets(None, tmp_path / "data", DEFAULT, logged.append)
-    assert report.copied == {} and report.absent == ["mnist", "fashion-mnist"]
+    assert report.copied == {} and report.absent == ["mnist", "fashion-mnist", "capstone"]
     assert report.notes == [
         "datasets missing (no mirror given, and they could not be downloaded): mnist, fashion-mnist; the "
         "apps that need them say so. To include them, provide them with --data-source <folder> (or "
-        "TINYTORCH_DATA) naming a data mirror, or connect to the internet and build again"]
+        "TINYTORCH_DATA) naming a data mirror, or connect to the internet and build again",
+        "capstone reference submissions not built: no dataset is on the site"]
     assert "mnist: not available: Could not find mnist/" in "\n".join(logged)
     assert not (tmp_path / "data").exists()
 

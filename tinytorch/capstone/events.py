@@ -41,7 +41,7 @@ that trades quality for speed (fewer layers, narrower, int8) has about 0.1 nats 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -185,10 +185,48 @@ EVENTS = {
 }
 
 
+# What a browser-sized measurement may change: the held-out windows scored and the characters
+# generated per timed generation (the timed queries are a separate argument of `evaluate`).
+SIZED_SETTINGS = ("windows", "new_tokens")
+
+
+def settings(event: Event) -> dict:
+    """The event's measurement settings that decide what its figures mean, as recorded in a
+    result: a generation result over 16 windows and 50 characters is not the 64-window,
+    200-character figure, and the leaderboard must know."""
+    if isinstance(event.task, TextTask):
+        task = event.task
+        return {"window": task.window, "windows": task.windows, "new_tokens": task.new_tokens}
+    return {}
+
+
+def sized(event: Event, changes: dict) -> Event:
+    """`event` with its measurement shrunk for a slower machine (the browser): `changes` maps
+    names of SIZED_SETTINGS to smaller values; anything else is an error naming it."""
+    unknown = sorted(set(changes) - set(SIZED_SETTINGS))
+    if unknown or (changes and not isinstance(event.task, TextTask)):
+        raise ValueError(f"the {event.name} event's measurement cannot change "
+                         f"{', '.join(unknown or changes)}; what can be sized: "
+                         f"{', '.join(SIZED_SETTINGS)} (generation only)")
+    for name, value in changes.items():
+        if not (isinstance(value, int) and 1 <= value <= getattr(event.task, name)):
+            raise ValueError(f"{name} must be a whole number from 1 to the event's "
+                             f"{getattr(event.task, name)}, got {value!r}")
+    if not changes:
+        return event
+    return replace(event, task=replace(event.task, **changes))
+
+
+def is_standard(event: Event) -> bool:
+    """Whether `event` measures what the registered event of its name measures."""
+    return settings(event) == settings(get_event(event.name))
+
+
 def get_event(name: str) -> Event:
     if name not in EVENTS:
         raise ValueError(f"no event {name!r}; the events are {', '.join(EVENTS)}")
     return EVENTS[name]
 
 
-__all__ = ["CIFAR10", "EVENTS", "MNIST", "MOBY_DICK", "Event", "Task", "TextTask", "get_event"]
+__all__ = ["CIFAR10", "EVENTS", "MNIST", "MOBY_DICK", "SIZED_SETTINGS", "Event", "Task", "TextTask",
+           "get_event", "is_standard", "settings", "sized"]

@@ -11,7 +11,9 @@ tinytorch Module or a callable on NumPy batches, and optionally `TEAM = "name"`)
 2. checks the rules it can check without running anything (`rules.check_source`,
    `rules.check_weights`);
 3. runs the submission in a fresh process (`tinytorch.capstone.runner`) with a time limit;
-   that process sees the held-out inputs, never the labels;
+   that process sees the held-out inputs, never the labels. Where there are no processes (the
+   browser: `isolation="in-process"`) the same run happens in this process with the same
+   checks, and the result's `isolation` says so (what that cannot prevent: `rules`);
 4. computes the accuracy from the answers with `tinytorch.bench.accuracy`, the latency
    percentiles and intervals from the single-stream timings (`tinytorch.bench.Measurement`),
    and decides whether the submission qualifies.
@@ -47,7 +49,7 @@ import numpy as np
 from tinytorch.bench import Measurement, accuracy, system_info
 from tinytorch.bench.results import _check
 from tinytorch.bench.stats import mean_interval, quantile_interval, wilson_interval
-from tinytorch.capstone.events import Event, TextTask, get_event
+from tinytorch.capstone.events import SIZED_SETTINGS, Event, TextTask, get_event, is_standard, settings
 from tinytorch.capstone.rules import SOURCE_FILE, SubmissionProblem, check_source, check_weights, load_weights
 
 SCHEMA_ID = "tinytorch.capstone.result/1"
@@ -57,6 +59,7 @@ SCHEMA_ID = "tinytorch.capstone.result/1"
 # and is what the browser has anyway.
 BLAS_THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 STATUSES = ("scored", "not_qualified", "failed")
+ISOLATIONS = ("process", "in-process")
 # A generated character counts as the model's greedy choice when its score is within this of
 # the best one: a cached and an uncached pass add the same float32 numbers in a different
 # order (differences of about 1e-6 here), and a real tie may go either way. A cache that is
@@ -83,6 +86,8 @@ RESULT_SCHEMA = {
                   "properties": {"metric": {"type": "string"}, "value": {"type": "number"},
                                  "better": {"enum": ["lower", "higher"]}}},
         "system": {"type": "object"},
+        "isolation": {"enum": list(ISOLATIONS)},  # absent in results from before it was recorded
+        "settings": {"type": "object"},  # events.settings(event), queries, standard
         "files": {"type": "object", "additionalProperties": {
             "type": "object", "required": ["sha256", "bytes"],
             "properties": {"sha256": {"type": "string"}, "bytes": {"type": "integer", "minimum": 0}}}},
@@ -124,12 +129,10 @@ def _run(folder: Path, event: Event, queries: int, time_limit_s: float,
     with tempfile.TemporaryDirectory(prefix="capstone-") as out:
         try:
             proc = subprocess.run([python, "-m", "tinytorch.capstone.runner", str(folder.resolve()),
-                                   event.name, out, str(queries)], capture_output=True, text=True,
-                                  timeout=time_limit_s, env=env, cwd=out)
+                                   event.name, out, str(queries), json.dumps(_sized_changes(event))],
+                                  capture_output=True, text=True, timeout=time_limit_s, env=env, cwd=out)
         except subprocess.TimeoutExpired:
-            raise SubmissionProblem("timeout", f"the evaluation took longer than the event's limit "
-                                    f"of {time_limit_s:g} s (loading, {event.task.name} answers and "
-                                    f"{queries} timed queries)") from None
+            raise _timeout(event, queries, time_limit_s) from None
         try:
             report = json.loads(Path(out, "report.json").read_text())
         except (OSError, json.JSONDecodeError):
@@ -142,10 +145,53 @@ def _run(folder: Path, event: Event, queries: int, time_limit_s: float,
             return report, {name: outputs[name] for name in outputs.files}
 
 
+def _run_in_process(folder: Path, event: Event, queries: int, time_limit_s: float) -> tuple[dict, dict]:
+    """The same run (`runner.run`) in this process, for where there are no processes (Pyodide).
+    The guard is armed and disarmed around it; the time limit can only be checked once the run
+    has ended (a run that never ends cannot be stopped here: see `rules`)."""
+    from tinytorch.capstone import runner
+
+    given = runner.held_out_inputs(event)
+    started = time.perf_counter()
+    report, outputs = runner.run(folder.resolve(), event, queries, given, runner.guard_for(folder.resolve()))
+    if "problem" in report:
+        raise SubmissionProblem(report["problem"]["kind"], report["problem"]["message"])
+    if time.perf_counter() - started > time_limit_s:
+        raise _timeout(event, queries, time_limit_s)
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "1" if sys.platform == "emscripten" else "default")
+    return {**report, "system": {**system_info(), "blas_threads": threads}}, outputs
+
+
+def _timeout(event: Event, queries: int, time_limit_s: float) -> SubmissionProblem:
+    return SubmissionProblem("timeout", f"the evaluation took longer than the event's limit of "
+                             f"{time_limit_s:g} s (loading, {event.task.name} answers and {queries} "
+                             "timed queries)")
+
+
+def _sized_changes(event: Event) -> dict:
+    """What `events.sized` changed in `event`, to hand the same event to the runner's process."""
+    standard = settings(get_event(event.name))
+    return {k: v for k, v in settings(event).items() if k in SIZED_SETTINGS and v != standard[k]}
+
+
+def default_isolation() -> str:
+    """A fresh process per submission where processes exist; in the browser, in-process."""
+    return "in-process" if sys.platform == "emscripten" else "process"
+
+
 def evaluate(folder, event: str | Event, *, queries: int | None = None, time_limit_s: float | None = None,
-             python: str = sys.executable) -> dict:
-    """The result of submission `folder` in `event` (a dict matching RESULT_SCHEMA)."""
+             python: str = sys.executable, isolation: str | None = None) -> dict:
+    """The result of submission `folder` in `event` (a dict matching RESULT_SCHEMA).
+
+    `event` may be an `events.sized` event (the browser's smaller measurement); the result
+    records its settings. `isolation` is "process" (a fresh process per submission, the default
+    where there are processes) or "in-process" (the default in the browser: the same steps and
+    checks, with the guard armed in this process; see `rules` for what it cannot prevent); the
+    result says which."""
     folder, event = Path(folder), event if isinstance(event, Event) else get_event(event)
+    isolation = isolation or default_isolation()
+    if isolation not in ISOLATIONS:
+        raise ValueError(f"isolation must be one of {', '.join(ISOLATIONS)}, got {isolation!r}")
     queries = event.queries if queries is None else queries
     if queries < event.min_queries:
         raise ValueError(f"the {event.name} event needs at least {event.min_queries} timed queries, "
@@ -155,14 +201,17 @@ def evaluate(folder, event: str | Event, *, queries: int | None = None, time_lim
     result = {"schema": SCHEMA_ID, "event": event.name, "submission": folder.name or str(folder),
               "team": _team(folder), "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
               "status": "failed", "problem": None, "figures": {}, "score": None,
-              "system": system_info(), "files": files}
+              "system": system_info(), "files": files, "isolation": isolation,
+              "settings": {**settings(event), "queries": queries, "standard": is_standard(event)}}
     try:
         if not folder.is_dir():
             raise SubmissionProblem("missing_folder", f"{folder} is not a folder")
         check_source(folder)
         inputs, labels = event.task.load()
         check_weights(load_weights(folder), inputs, labels)
-        report, outputs = _run(folder, event, queries, time_limit_s or event.time_limit_s, python)
+        limit = time_limit_s or event.time_limit_s
+        report, outputs = (_run(folder, event, queries, limit, python) if isolation == "process"
+                           else _run_in_process(folder, event, queries, limit))
     except SubmissionProblem as p:
         result["problem"] = {"kind": p.kind, "message": p.message}
         result["figures"]["wall_s"] = {"value": time.perf_counter() - started}

@@ -10,7 +10,10 @@ geometric mean, so a 4x gain in one event and a 0.5x loss in another score 1.41x
 single event's unit dominates. Only teams scored in every event that has a baseline are
 ranked; the others are listed with how many events they completed. The interval is the
 geometric mean of each ratio's conservative interval (baseline's low over the team's high, and
-the reverse); sizes are exact.
+the reverse); sizes are exact. A ratio is taken only between results measured alike (the same
+event settings: a browser-sized generation result is compared with a browser-sized baseline);
+an event whose results were measured with different settings says so in its title, and each
+sized row says how.
 
     results = load_results("results/")
     write_leaderboard(results, "results/")   # leaderboard.md and leaderboard.html
@@ -22,7 +25,7 @@ import html
 import math
 from pathlib import Path
 
-from tinytorch.capstone.events import EVENTS
+from tinytorch.capstone.events import EVENTS, settings
 
 BASELINE_TEAM = "baseline"
 
@@ -54,12 +57,41 @@ def ranked(results: list[dict], event: str) -> list[dict]:
     return sorted(scored, key=lambda r: r["score"]["value"] * (1 if r["score"]["better"] == "lower" else -1))
 
 
-def _best(results: list[dict], event: str, team: str) -> dict | None:
-    return next((r for r in ranked(results, event) if r["team"] == team), None)
+def _best(results: list[dict], event: str, team: str, like: dict | None = None) -> dict | None:
+    """The team's best scored result in `event` (measured like `like`, if given)."""
+    return next((r for r in ranked(results, event) if r["team"] == team
+                 and (like is None or measured_alike(r, like))), None)
+
+
+def measurement(result: dict) -> dict:
+    """What a result's figures mean: the event's settings it was measured with (a browser-sized
+    generation scores fewer windows and generates fewer characters); results from before
+    settings were recorded were measured with the standard event's."""
+    recorded = result.get("settings") or settings(EVENTS[result["event"]])
+    return {k: v for k, v in recorded.items() if k not in ("queries", "standard")}
+
+
+def measured_alike(a: dict, b: dict) -> bool:
+    return a["event"] == b["event"] and measurement(a) == measurement(b)
+
+
+def sized_note(result: dict) -> str:
+    """" (browser-sized: ...)" for a result measured with smaller settings than the event's."""
+    standard = settings(EVENTS[result["event"]])
+    changed = {k: v for k, v in measurement(result).items() if standard.get(k) != v}
+    if not changed:
+        return ""
+    return " (sized: " + ", ".join(f"{k} {v} of {standard[k]}" for k, v in changed.items()) + ")"
 
 
 def event_ratio(event_name: str, result: dict, baseline: dict) -> tuple[float, float, float]:
-    """Ratio to the baseline (> 1: better) with a conservative interval."""
+    """Ratio to the baseline (> 1: better) with a conservative interval; only between results
+    measured alike (ValueError otherwise: a 40-character generation's speed is not comparable
+    with a 200-character one's)."""
+    if not measured_alike(result, baseline):
+        raise ValueError(f"{event_name}: {result['submission']}{sized_note(result) or ' (standard)'} and "
+                         f"{baseline['submission']}{sized_note(baseline) or ' (standard)'} were measured "
+                         "with different settings; their figures are not comparable")
     event = EVENTS[event_name]
     figure, base = result["figures"][event.metric], baseline["figures"][event.metric]
     ratio = event.ratio_to(figure["value"], base["value"])
@@ -82,8 +114,9 @@ def all_around(results: list[dict]) -> list[dict]:
         ratios = {}
         for e in events:
             mine = _best(results, e, team)
-            if mine is not None:
-                ratios[e] = event_ratio(e, mine, _best(results, e, BASELINE_TEAM))
+            base = None if mine is None else _best(results, e, BASELINE_TEAM, like=mine)
+            if base is not None:
+                ratios[e] = event_ratio(e, mine, base)
         complete = bool(events) and len(ratios) == len(events)
         means = [_geometric_mean([r[k] for r in ratios.values()]) for k in range(3)] if complete else None
         rows.append({"team": team, "ratios": ratios, "events": len(events),
@@ -108,16 +141,19 @@ def tables(results: list[dict]) -> list[tuple[str, list[str], list[list[str]]]]:
         entries = [r for r in results if r["event"] == name]
         if not entries:
             continue
-        rows = [[str(i + 1), r["team"], r["submission"],
+        rows = [[str(i + 1), r["team"], r["submission"] + sized_note(r),
                  _with_interval(event.metric, r["figures"][event.metric]),
                  _with_interval(event.quality, r["figures"][event.quality]),
                  r["files"]["weights.npz"]["sha256"][:12]]
                 for i, r in enumerate(ranked(results, name))]
-        rows += [["-", r["team"], r["submission"], r["status"].replace("_", " "),
+        rows += [["-", r["team"], r["submission"] + sized_note(r), r["status"].replace("_", " "),
                   f"{r['problem']['kind']}: {r['problem']['message']}", ""]
                  for r in entries if r["status"] != "scored"]
+        mixed = len({repr(measurement(r)) for r in entries}) > 1
         sections.append((f"{event.title}: {event.task.name}, {event.metric} ({event.better} is better; "
-                         f"qualifies with {event.qualifies_with()})",
+                         f"qualifies with {event.qualifies_with()})"
+                         + (": MIXED MEASUREMENTS, rows marked sized were measured on a smaller sample "
+                            "and are not comparable with the others" if mixed else ""),
                          ["rank", "team", "submission", event.metric, event.quality, "weights sha256"], rows))
     overall = all_around(results)
     if overall:
@@ -172,5 +208,5 @@ def write_leaderboard(results: list[dict], folder) -> tuple[Path, Path]:
     return md, page
 
 
-__all__ = ["all_around", "event_ratio", "html_page", "markdown", "ranked", "score_text", "tables",
-           "write_leaderboard"]
+__all__ = ["all_around", "event_ratio", "html_page", "markdown", "measured_alike", "measurement", "ranked",
+           "score_text", "sized_note", "tables", "write_leaderboard"]

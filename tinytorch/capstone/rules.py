@@ -8,8 +8,9 @@ must not bring the held-out test data with it. Checked in three places:
    source compiles, its import statements name allowed modules only, the weights file exists,
    is a plain `.npz` (loaded with `allow_pickle=False`: no code in it), and holds no held-out
    image (an array whose rows are test images, raw or scaled) and no run of held-out labels.
-2. While it runs, in a fresh Python process (`Guard`, installed by `tinytorch.capstone.runner`
-   after the harness has loaded the held-out inputs and before the submission is imported):
+2. While it runs, in a fresh Python process or, where there are none (the browser), in the
+   harness's own (`Guard`, armed by `tinytorch.capstone.runner.run` after the held-out inputs
+   are loaded and before the submission is imported, disarmed after its run):
    - `builtins.__import__` is wrapped, so an import made by the submission's own code of a
      module outside the allowed list fails, however it is spelled (`__import__("soc" + "ket")`);
      imports that numpy or tinytorch make internally are theirs and stay allowed;
@@ -26,8 +27,12 @@ What this cannot prevent, honestly: it is a course harness, not a security sandb
 hooks see only what CPython reports; code that reaches C directly (ctypes on an already loaded
 library, a NumPy buffer trick) or that inspects the interpreter (gc, frames, the original
 `__import__` kept in a closure) can get around it; and CPU, memory and time are bounded only by
-the process's time limit. Run submissions you do not trust in a container or VM; this harness
-makes honest mistakes and casual cheating visible, and names them.
+the process's time limit. In-process (the browser) it is weaker still: the labels and the
+harness share the submission's interpreter (reachable through gc or frames), the time limit is
+checked only after the run ends (a loop that never ends hangs the page, it cannot be stopped),
+and a submission that crashes the interpreter or changes tinytorch or NumPy changes them for
+everything that runs afterwards in that page. Run submissions you do not trust in a container
+or VM; this harness makes honest mistakes and casual cheating visible, and names them.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ import ast
 import builtins
 import os
 import sys
+import threading
 import zipfile
 from pathlib import Path
 
@@ -166,19 +172,33 @@ def _within(path: str, roots: tuple[str, ...]) -> bool:
 
 
 class Guard:
-    """The in-process half of the rules (see the module docstring); `install` once, in the
-    fresh process that runs one submission, after the harness's own files are open."""
+    """The in-process half of the rules (see the module docstring): `install` before the
+    submission is imported, `uninstall` after its run.
+
+    Why it can be disarmed: where there are no processes (the browser), the harness runs the
+    submission in its own process and goes on afterwards. An audit hook cannot be removed once
+    added (PEP 578), so one hook is added per process and asks the guard armed at the time, if
+    any; `builtins.__import__` is put back. Events of other threads are not the submission's
+    (under `marimo edit` the kernel's own threads keep writing while it runs) and are let
+    through: a submission is served on the thread that armed the guard.
+    """
+
+    _armed: Guard | None = None  # the guard the process's one audit hook consults
+    _hook_added = False
 
     def __init__(self, folder: Path, forbidden_roots: tuple[str, ...] = ()):
         import tinytorch
 
         self.folder = os.path.realpath(folder)
-        self.read_roots = tuple(os.path.realpath(p) for p in {
-            self.folder, sys.prefix, sys.base_prefix, sys.exec_prefix,
-            os.path.dirname(tinytorch.__file__), os.path.dirname(np.__file__)})
+        # Pyodide's prefix is "/", which would make every file readable: there the standard
+        # library's folder stands for the installation.
+        self.read_roots = tuple(root for root in {os.path.realpath(p) for p in (
+            self.folder, sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.__file__),
+            os.path.dirname(tinytorch.__file__), os.path.dirname(np.__file__))} if root != os.sep)
         self.forbidden_roots = tuple(os.path.realpath(p) for p in forbidden_roots if p)
         self.violations: list[RuleViolation] = []
         self._original_import = builtins.__import__
+        self._thread: int | None = None
 
     def violate(self, kind: str, message: str):
         violation = RuleViolation(kind, message)
@@ -195,6 +215,12 @@ class Guard:
                 if not module_allowed(full):
                     self.violate("forbidden_import", f"the submission imports {full} while running")
         return self._original_import(name, globals, locals, fromlist, level)
+
+    @staticmethod
+    def _dispatch(event: str, args) -> None:
+        guard = Guard._armed
+        if guard is not None and threading.get_ident() == guard._thread:
+            guard._audit(event, args)
 
     def _audit(self, event: str, args) -> None:
         if event.startswith(_NETWORK_EVENTS):
@@ -220,8 +246,21 @@ class Guard:
             self.violate("file_access", f"reading {real}, outside the submission folder")
 
     def install(self) -> None:
+        if Guard._armed is not None:
+            raise RuntimeError("another submission's guard is armed in this process")
+        self._original_import = builtins.__import__
+        self._thread = threading.get_ident()
         builtins.__import__ = self._guarded_import
-        sys.addaudithook(self._audit)
+        Guard._armed = self
+        if not Guard._hook_added:
+            sys.addaudithook(Guard._dispatch)
+            Guard._hook_added = True
+
+    def uninstall(self) -> None:
+        """Disarm: the import wrapper is replaced by what it wrapped, the hook ignores events."""
+        if Guard._armed is self:
+            Guard._armed = None
+            builtins.__import__ = self._original_import
 
 
 def _short(args) -> str:

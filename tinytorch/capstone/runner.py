@@ -1,5 +1,7 @@
-"""One submission, evaluated in its own fresh process: `python -m tinytorch.capstone.runner
-FOLDER EVENT OUT_DIR QUERIES`.
+"""One submission's run: in its own fresh process (`python -m tinytorch.capstone.runner FOLDER
+EVENT OUT_DIR QUERIES [SETTINGS]`), or, where there are no processes (the browser), inside the
+harness's own (`run`, called by `harness.evaluate(..., isolation="in-process")`). Both go
+through `held_out_inputs`, `guard_for` and `run`: one implementation, two isolations.
 
 The harness starts this process, so whatever the submission does (loops forever, crashes the
 interpreter, imports what it must not) cannot take the harness down with it. Here the
@@ -34,7 +36,7 @@ import numpy as np
 import tinytorch  # noqa: F401  (imported before the guard: the submission's own imports are checked)
 import tinytorch.nn  # noqa: F401
 from tinytorch.bench import system_info
-from tinytorch.capstone.events import TextTask, get_event
+from tinytorch.capstone.events import Event, TextTask, get_event, sized
 from tinytorch.capstone.rules import SOURCE_FILE, Guard, SubmissionProblem, load_weights
 from tinytorch.core.autograd import no_grad
 from tinytorch.core.module import Module
@@ -167,8 +169,7 @@ def evaluate_generation(folder: Path, event, queries: int, inputs: np.ndarray, p
     return {"outputs": outputs, "times_s": times}
 
 
-def evaluate(folder: Path, event_name: str, queries: int, inputs: np.ndarray) -> dict:
-    event = get_event(event_name)
+def evaluate(folder: Path, event: Event, queries: int, inputs: np.ndarray) -> dict:
     predict = serving(load_submission(folder))
     checked(predict(inputs[:1]), 1, event.task.classes)
     outputs = np.concatenate([checked(predict(inputs[i:i + BATCH]), len(inputs[i:i + BATCH]),
@@ -183,26 +184,39 @@ def evaluate(folder: Path, event_name: str, queries: int, inputs: np.ndarray) ->
     return {"outputs": {"scores": outputs}, "latencies_s": latencies}
 
 
-def main(argv: list[str]) -> int:
-    folder, event_name, out_dir, queries = Path(argv[0]), argv[1], Path(argv[2]), int(argv[3])
-    report_file, outputs_file = open(out_dir / "report.json", "w"), open(out_dir / "outputs.npz", "wb")
-    event = get_event(event_name)
-    inputs = event.task.load_inputs()
+def held_out_inputs(event: Event) -> dict:
+    """What the submission's run may see of the held-out set: the inputs (never the labels), and
+    for generation the prompts and the vocabulary size; the book's cached text is dropped, so it
+    stays out of the submission's reach."""
+    given = {"inputs": event.task.load_inputs()}
     if isinstance(event.task, TextTask):
         from tinytorch.datasets import text
 
-        prompts, vocab = event.task.prompt_ids(), event.task.classes
-        text.load_shipped_text.cache_clear()  # the book stays out of the submission's reach
-    report = {"system": {**system_info(), "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default")}}
-    guard = Guard(folder, forbidden_roots=(os.environ.get("TINYTORCH_DATA", ""),
-                                           os.environ.get("TINYTORCH_CACHE", ""), SHIPPED_DATA))
+        given.update(prompts=event.task.prompt_ids(), vocab=event.task.classes)
+        text.load_shipped_text.cache_clear()
+    return given
+
+
+def guard_for(folder: Path) -> Guard:
+    """The rules' guard for one submission: the data mirror, the download cache and the books
+    shipped with tinytorch are off limits even where they sit inside readable folders."""
+    return Guard(folder, forbidden_roots=(os.environ.get("TINYTORCH_DATA", ""),
+                                          os.environ.get("TINYTORCH_CACHE", ""), SHIPPED_DATA))
+
+
+def run(folder: Path, event: Event, queries: int, given: dict, guard: Guard) -> tuple[dict, dict]:
+    """The submission's run, the one both isolations share: the guard armed around it, every
+    exception the submission raises turned into a named problem. (report, outputs): the report
+    holds the timings, or `problem` (kind, message), in which case outputs is empty."""
+    report, outputs = {}, {}
     guard.install()
     try:
         if isinstance(event.task, TextTask):
-            result = evaluate_generation(folder, event, queries, inputs, prompts, vocab)
+            result = evaluate_generation(folder, event, queries, given["inputs"], given["prompts"],
+                                         given["vocab"])
         else:
-            result = evaluate(folder, event_name, queries, inputs)
-        np.savez(outputs_file, **result.pop("outputs"))
+            result = evaluate(folder, event, queries, given["inputs"])
+        outputs = result.pop("outputs")
         report.update(result)
     except SubmissionProblem as p:
         report["problem"] = {"kind": p.kind, "message": p.message}
@@ -212,9 +226,25 @@ def main(argv: list[str]) -> int:
                       if f.filename.endswith(SOURCE_FILE)), "")
         report["problem"] = {"kind": "submission_error",
                              "message": f"{type(e).__name__}: {e}" + (f" ({where})" if where else "")}
+    finally:
+        guard.uninstall()
     if guard.violations:  # a violation the submission caught still counts
         first = guard.violations[0]
         report["problem"] = {"kind": first.kind, "message": first.message}
+    if "problem" in report:
+        outputs = {}
+    return report, outputs
+
+
+def main(argv: list[str]) -> int:
+    folder, out_dir, queries = Path(argv[0]), Path(argv[2]), int(argv[3])
+    event = sized(get_event(argv[1]), json.loads(argv[4]) if len(argv) > 4 else {})
+    report_file, outputs_file = open(out_dir / "report.json", "w"), open(out_dir / "outputs.npz", "wb")
+    given = held_out_inputs(event)
+    report = {"system": {**system_info(), "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default")}}
+    measured, outputs = run(folder, event, queries, given, guard_for(folder))
+    report.update(measured)
+    np.savez(outputs_file, **outputs)
     json.dump(report, report_file)
     report_file.close()
     outputs_file.close()

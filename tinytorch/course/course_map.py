@@ -85,11 +85,13 @@ APPS = {
     "module-17": "17_memoization",
     "module-18": "18_acceleration",
     "module-19": "19_benchmarking",
+    "module-20": "20_capstone",
     "milestone-1957": "milestone_1957_perceptron",
     "milestone-1969": "milestone_1969_xor",
     "milestone-1986": "milestone_1986_mlp",
     "milestone-1998": "milestone_1998_cnn",
     "milestone-2017": "milestone_2017_transformer",
+    "milestone-2018": "milestone_2018_olympics",
 }
 
 

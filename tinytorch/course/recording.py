@@ -117,6 +117,14 @@ def milestone(app: str, figures: dict):
                    lambda r, key: learner_record.record_milestone(r, key, figures, achieved), done)
 
 
+def module_done(app: str, why: str):
+    """Mark a module whose work is not a checked exercise as done, because of what was measured
+    (module 20: a submission the harness scored): the course map's "done" mark
+    (`learner_record.mark_read`, the mark its checkbox sets); returns what to show."""
+    return _record(app, "markRead", [True], lambda r, key: learner_record.mark_read(r, key),
+                   f"{why}: module marked done")
+
+
 def milestone_from_checks(app: str, runs: list[list[CheckResult]]):
     """Record a milestone whose bar is its exercises (1957, 1969: every check of the app's
     exercises passes), with the figure `tinytorch check` records for it, "checks_passed" (the
