@@ -252,35 +252,64 @@ def main() -> int:
 @dataclass(frozen=True)
 class AppFigures:
     """How to get an app's key figures: the run buttons to press, by label in the page and by
-    name in the notebook (the native run presses only those), a key of the `results` they
-    publish, and the work the app counts, so that "times faster" compares rates (a browser run
-    stopped early did less work)."""
+    name in the notebook (the native run presses only those), the `results` value they publish
+    and one of its keys; for apps that train, the work the app counts, so that "times faster"
+    compares rates (a browser run stopped early did less work)."""
 
     app: str
     what: str
     press: tuple[str, ...]
     buttons: tuple[str, ...]
     key: str
-    work: tuple[str, str]  # (results key of the work done, results key of its seconds)
+    results: str = "results"
+    work: tuple[str, str] | None = None  # (results key of the work done, results key of its seconds)
     stop_after_s: float | None = None  # the issue's time budget: the run's Stop button is pressed then
 
 
 FIGURES = {
     "mnist": AppFigures("milestone_1986_mlp", "the 1986 MLP trained on MNIST", ("Train",), ("train_button",),
-                        "test_accuracy", ("batches_done", "train_seconds")),
+                        "test_accuracy", work=("batches_done", "train_seconds")),
     # the issue's target: >= 98% test accuracy within 3 minutes of training in the browser
     "cnn": AppFigures("milestone_1998_cnn", "the 1998 LeNet trained on MNIST", ("Train",), ("train_button",),
-                      "test_accuracy", ("batches_done", "train_seconds")),
+                      "test_accuracy", work=("batches_done", "train_seconds")),
     # the issue's target: <= 2.2 nats/char within 3 minutes, so a run still going then is stopped
     "transformer": AppFigures("milestone_2017_transformer", "the 2017 character GPT", ("Train",),
-                              ("train_button",), "val_loss", ("steps", "train_seconds"), stop_after_s=180),
+                              ("train_button",), "val_loss", work=("steps", "train_seconds"),
+                              stop_after_s=180),
+    # the optimization tier: each technique measured on both machines
+    "profiling": AppFigures("14_profiling", "14: one training step of the MLP and LeNet, profiled",
+                            ("Profile a training step",), ("profile_button",), "mlp_step_ms",
+                            "profile_results"),
+    "roofline": AppFigures("14_profiling", "14: this machine's matmul FLOP/s and bandwidth",
+                           ("Measure the roofline",), ("roofline_button",), "peak_gflops",
+                           "roofline_results"),
+    "quantization": AppFigures("15_quantization", "15: INT8 against float32 inference",
+                               ("Train", "Measure inference time"), ("train_button", "time_button"),
+                               "int8_over_float", "speed_results"),
+    "pruning": AppFigures("16_compression", "16: accuracy against sparsity",
+                          ("Train", "Measure accuracy against sparsity"), ("train_button", "sweep_button"),
+                          "largest_sparsity_within_1_point", "sweep_results"),
+    "kv_cache": AppFigures("17_memoization", "17: generation with and without the KV cache",
+                           ("Train the model", "Generate with and without the cache"),
+                           ("train_button", "generate_button"), "speedup_at_longest", "memoization_results"),
+    "kernels": AppFigures("18_acceleration", "18: loops, @ and einsum", ("Race the matmul kernels",),
+                          ("kernel_button",), "einsum_over_matmul_largest", "kernel_results"),
+    "benchmarking": AppFigures("19_benchmarking", "19: two models timed, is the difference real",
+                               ("Train both models", "Measure both models"),
+                               ("train_button", "measure_button"), "ratio"),
+    "capstone": AppFigures("20_capstone", "20: a submission against the event's baselines",
+                           ("Measure the baselines", "Submit to the harness"),
+                           ("baselines_button", "submit_button"), "ratio_to_baseline", "olympics_results"),
+    "olympics": AppFigures("milestone_2018_olympics", "2018: every event, both references",
+                           ("Run the Olympics",), ("run_button",), "all_around"),
 }
 
 
 def browser_and_native(base: str, figures: AppFigures, timeout: float) -> dict:
     """The app's default run in headless Chromium (its published results, the time the page
     took to open, Chromium's memory), then the same notebook natively with the same buttons
-    pressed, and how many times more work per second the native run did; the load average
+    pressed, and for apps that train, how many times more work per second the native run did;
+    the load average
     before and after each side, since two cores shared with other work change every time."""
     load = {"load_before_browser": os.getloadavg()[0]}
     with browser.Browser([base], timeout_s=timeout) as b:
@@ -289,20 +318,16 @@ def browser_and_native(base: str, figures: AppFigures, timeout: float) -> dict:
         memory = b.memory()
     load["load_after_browser"] = os.getloadavg()[0]
     _, names = run_app(APPS / f"{figures.app}.py", defs=dict.fromkeys(figures.buttons, Pressed()))
-    native = names["results"]
+    native = names[figures.results]
     load["load_after_native"] = os.getloadavg()[0]
-    done, seconds = figures.work
-
-    def rate(r: dict) -> float:
-        return r[done] / r[seconds]
-
-    return {
-        "browser": {**run.results, "open_s": round(run.open_s, 1), "press_to_results_s": round(run.wall_s, 1),
-                    **memory},
-        "native": native,
-        "native_work_per_second_over_browser": round(rate(native) / rate(run.results), 1),
-        **{k: round(v, 1) for k, v in load.items()},
-    }
+    out = {"browser": {**run.results, "open_s": round(run.open_s, 1),
+                       "press_to_results_s": round(run.wall_s, 1), **memory},
+           "native": native}
+    if figures.work:
+        done, seconds = figures.work
+        out["native_work_per_second_over_browser"] = round(
+            (native[done] / native[seconds]) / (run.results[done] / run.results[seconds]), 1)
+    return out | {k: round(v, 1) for k, v in load.items()}
 
 
 if __name__ == "__main__":

@@ -1,0 +1,48 @@
+"""bench/bench_site.py --figures presses an app's buttons by label in Chromium and by name
+natively, then reads a published results value by one of its keys: each entry of its table
+must name buttons, labels, a results value and a key that the app really has, or the benchmark
+would time out in the browser instead of saying what is wrong."""
+
+import ast
+import importlib.util
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+
+def load_bench():
+    spec = importlib.util.spec_from_file_location("bench_site", REPO / "bench" / "bench_site.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+FIGURES = load_bench().FIGURES
+
+
+def run_buttons(tree: ast.Module) -> dict[str, str]:
+    """name -> label of every `name = mo.ui.run_button(label="...")` in an app."""
+    found = {}
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+                and ast.unparse(node.value.func) == "mo.ui.run_button"):
+            label = {k.arg: k.value for k in node.value.keywords}["label"]
+            found[node.targets[0].id] = label.value
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_each_entry_names_the_apps_own_buttons_and_results(name):
+    figures = FIGURES[name]
+    source = (REPO / "apps" / f"{figures.app}.py").read_text()
+    tree = ast.parse(source)
+    buttons = run_buttons(tree)
+    assert [buttons.get(b) for b in figures.buttons] == list(figures.press)
+    assigned = {t.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                for t in node.targets if isinstance(t, ast.Name)}
+    assert figures.results in assigned
+    assert f'"{figures.key}"' in source
+    assert f"published({figures.results})" in source
