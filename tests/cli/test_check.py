@@ -119,11 +119,12 @@ def test_every_app_passes_with_its_solutions_pasted_in(tinytorch_cli, tmp_path, 
 def test_usage_errors(tinytorch_cli, tmp_path):
     unknown = tinytorch_cli("check", "42")
     assert unknown.returncode == 2 and "no course module or milestone '42'" in unknown.stderr
-    coming = next(e.number for e in course_map.path() if e.app is None)
-    assert tinytorch_cli("check", str(coming)).returncode == 2  # no app, no exercises yet
+    without = next(e for e in course_map.path() if e.key not in IN_APPS and e.kind == "module")
+    no_exercises = tinytorch_cli("check", str(without.number))
+    assert no_exercises.returncode == 2 and "has no exercises to check" in no_exercises.stderr
     missing = tinytorch_cli("check", "05", "--file", tmp_path / "nope.py")
     assert missing.returncode == 2 and "nope.py" in missing.stderr
-    for shown in (unknown, missing):
+    for shown in (unknown, no_exercises, missing):
         no_traceback(shown)
     assert not tinytorch_cli.progress.exists()
 
