@@ -42,8 +42,11 @@ def shared_browser(course_url):
         yield b
 
 
-# While Python starts, the loading message says so, in words (`wasm.page.OUTPUTS_SHOWN_NOTE`).
-_BANNER = "() => [window.__ttKernel.messages, (document.getElementById('tt-loading') || {}).innerText || '']"
+# While Python starts, the loading message says so, in words (`wasm.page.OUTPUTS_SHOWN_NOTE`):
+# once it does, the kernel's message count and the message, read at the same moment.
+_SAYS_STARTING = ("() => { const box = document.getElementById('tt-loading'); "
+                  "const text = box ? box.innerText : ''; "
+                  "return text.includes('Python is still starting') && [window.__ttKernel.messages, text]; }")
 
 
 @pytest.mark.parametrize("view", VIEWS)
@@ -58,9 +61,9 @@ def test_app_opens_and_runs_without_errors_offline(course_url, shared_browser, a
     if view == "embed":
         # pre-rendered by the build: shown before the browser's own kernel has said anything, and
         # the page says that Python is still starting (it does not look ready)
-        page.wait_for_function(f"() => ({_BANNER})()[1].includes('Python is still starting')", timeout=5000)
-        messages, banner = page.evaluate(_BANNER)
-        assert messages == 0 and "Python is still starting" in banner
+        assert browser.kernel_messages(page) == 0
+        said = page.wait_for_function(_SAYS_STARTING, polling=250, timeout=20_000).json_value()
+        assert said[0] == 0, f"the page said Python was starting after the kernel had spoken: {said}"
     finished = browser.wait_until_idle(page, since=t0)
     record_figure(f"{view}/{app.stem}/", f"first output {shown:.1f} s, every cell ran {finished:.1f} s "
                   f"after navigation, chromium {b.memory()}")
