@@ -94,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         + ", ".join(f"{k} {v:.1f} MB" for k, v in mb.items() if k != "total")
         + f"; total {mb['total']:.1f} MB"
     )
+    packed = report.compressed
+    print(f"gzip copies: {packed.files} files, {packed.bytes_before / 1e6:.1f} MB -> "
+          f"{packed.bytes_after / 1e6:.1f} MB (sent to browsers that accept gzip)")
     print("seconds: " + ", ".join(f"{k} {v}" for k, v in report.seconds.items()))
     for line in report.missing + [f"PROBLEM {p}" for p in report.problems]:
         print(line, file=sys.stderr)

@@ -89,11 +89,58 @@ _LOADING_STYLE = (
     "border-left:4px solid #c2410c;border-radius:8px;padding:12px 16px;"
     "font:15px/1.45 system-ui,sans-serif;color:#1d232b;box-shadow:0 2px 12px rgba(0,0,0,.12)}"
     "#tt-loading b{font-size:16px}#tt-loading a{color:#c2410c}#tt-loading .tt-wait{color:#5b6570}"
+    "#tt-loading.tt-outputs-shown{top:auto;bottom:12px;border-left-color:#2563eb}"
+    # the build's text outputs in the page body (`wasm.prerender.static_outputs`), laid out like
+    # marimo's run mode until its app replaces them
+    ".tt-prerendered{max-width:1110px;margin:0 auto;padding:4rem 1.5rem 6rem}"
+    ".tt-prerendered .output-area{margin-bottom:1rem}.tt-prerendered .tt-tex{white-space:pre-wrap}"
 )
-# Removed once marimo's start-up spinner has gone and an output shows; after two minutes the
-# message says what to try instead of waiting on. An address ending in #<heading-id> (marimo
-# gives headings ids) scrolls there once the heading exists: the browser's own jump happens
-# before any output is drawn.
+# marimo's kernel runs in a web worker and sends every cell's status and output to the page as an
+# rpc message ({"[transport-id]": "marimo-transport", data: {id: "kernelMessage", payload:
+# {message: '{"op": "cell-op", "data": {"cell_id": ..., "status": "running"}}'}}} in marimo
+# 0.25.2). The page keeps, through a wrapped `Worker` (installed before marimo's scripts run):
+# how many kernel messages came, when the first and the last came, how many were cell status
+# updates, and which cells are queued or running now. The loading message reads it (Python has
+# started once the kernel speaks); the browser tests install the same script before the page's own
+# (`tests/wasm/browser.py`), which then leaves theirs in place.
+KERNEL_WATCH_SCRIPT = """
+(() => {
+  const Native = window.Worker;
+  if (window.__ttKernel) return;
+  const kernel = window.__ttKernel = {messages: 0, first: 0, last: 0, cellOps: 0, busy: {}};
+  if (!Native) return;
+  window.Worker = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        const rpc = event.data && event.data["[transport-id]"] === "marimo-transport" && event.data.data;
+        if (!rpc || rpc.id !== "kernelMessage") return;
+        kernel.messages += 1;
+        kernel.last = performance.now();
+        kernel.first = kernel.first || kernel.last;
+        let op = null;
+        try { op = JSON.parse(rpc.payload.message); } catch (e) { return; }
+        const cell = op && op.op === "cell-op" && op.data;
+        if (!cell || !cell.status) return;
+        kernel.cellOps += 1;
+        if (cell.status === "queued" || cell.status === "running") kernel.busy[cell.cell_id] = true;
+        else delete kernel.busy[cell.cell_id];
+      });
+    }
+  };
+})();
+"""
+# Until an output shows, the message says what is loading. Pre-rendered outputs (the embed view)
+# show long before Python has started, and widgets do not respond until it has, so the page
+# must not look ready: the message then shrinks to a note that Python is still starting
+# (OUTPUTS_SHOWN_NOTE), and goes once marimo's kernel has said anything (it runs the cells).
+# After two minutes the message says what to try instead of waiting on. An address ending in
+# #<heading-id> (marimo gives headings ids) scrolls there once the heading exists: the browser's
+# own jump happens before any output is drawn.
+OUTPUTS_SHOWN_NOTE = (
+    "<b>Python is still starting in your browser.</b> What you see was computed when the site was "
+    "built; buttons, sliders and code respond once Python has started. <span class=\"tt-wait\"></span>"
+)
 _LOADING_SCRIPT = """
 (function () {
   var started = Date.now();
@@ -105,20 +152,27 @@ _LOADING_SCRIPT = """
       else if (Date.now() - started > 180000) { clearInterval(seek); }
     }, 500);
   }
-  var timer = setInterval(function () {
+  var tick = function () {
     var box = document.getElementById("tt-loading");
     if (!box) { clearInterval(timer); return; }
     var spinning = document.querySelector('[data-testid="large-spinner"]');
     var shown = [].some.call(document.querySelectorAll(".output-area"), function (e) {
       return e.innerText.trim() !== "";
     });
-    if (!spinning && shown) { box.remove(); clearInterval(timer); return; }
+    var kernel = window.__ttKernel;
+    var pythonUp = !kernel || kernel.messages > 0;
+    if (!spinning && shown && pythonUp) { box.remove(); clearInterval(timer); return; }
+    if (shown && !box.classList.contains("tt-outputs-shown")) {
+      box.classList.add("tt-outputs-shown");
+      box.innerHTML = OUTPUTS_SHOWN_NOTE;
+    }
     var wait = box.querySelector(".tt-wait");
     var s = Math.round((Date.now() - started) / 1000);
     wait.textContent = s < 120 ? s + " s so far." :
       s + " s so far: slower than usual. Reloading the page often helps; the site needs a browser " +
       "with WebAssembly and about 1.5 GB of free memory.";
-  }, 1000);
+  };
+  var timer = setInterval(tick, 250);
 })();
 """
 
@@ -160,7 +214,8 @@ def decorate(page: str, view: str, label: str, blurb: str = "") -> str:
     """`page` with the course's marimo settings (`configure`) and loading message, and for
     embed pages the embed-only style."""
     style = _LOADING_STYLE + (EMBED_STYLE if view == "embed" else "")
-    scripts = _LOADING_SCRIPT + (_HIDE_DATABASE_SCRIPT if view == "edit" else "")
+    loading = _LOADING_SCRIPT.replace("OUTPUTS_SHOWN_NOTE", json.dumps(OUTPUTS_SHOWN_NOTE))
+    scripts = KERNEL_WATCH_SCRIPT + loading + (_HIDE_DATABASE_SCRIPT if view == "edit" else "")
     head = f"<style>{style}</style><script>{scripts}</script>"
     if "</head>" not in page or "<body>" not in page:
         raise ValueError("not an HTML page with <head> and <body>: cannot add the loading message")

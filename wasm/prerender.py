@@ -7,7 +7,9 @@ reads it, leaves out the large outputs, and writes it back.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 _MOUNT = "__MARIMO_MOUNT_CONFIG__"
 SNAPSHOT_KEYS = ("notebook", "session")
@@ -56,3 +58,50 @@ def with_snapshot(page: str, values: dict[str, object]) -> str:
         # marimo writes the snapshot with "<" escaped, so no output can close the script
         page = page[:at] + json.dumps(values[key]).replace("<", "\\u003C") + page[end:]
     return page
+
+
+# --- the same outputs as plain HTML in the page body, shown before any script has run ---------
+#
+# marimo draws the snapshot only once its frontend (about 4 MB of JavaScript) has loaded and run:
+# 3-15 s after navigation on this machine, depending on its load. The page's own HTML can show the
+# text outputs (markdown, plain HTML, printed text) at once: the build writes them into marimo's
+# `<div id="root">`, which React empties when marimo's app mounts and draws the same outputs
+# itself. Outputs that need marimo's scripts (its widgets and charts, `<marimo-...>` elements)
+# or carry a frame or script (the course's progress recorder writes the learner's record from a
+# frame: a build-time run must never record anything) are left to marimo.
+ROOT = '<div id="root"></div>'
+_NEEDS_SCRIPTS = re.compile(r"<(?!marimo-tex\b)(marimo-|iframe|script|object|embed)|\son[a-z]+\s*=", re.I)
+# marimo's markdown writes math as <marimo-tex>||(x||)</marimo-tex> (inline) or ||[x||] (display),
+# typeset by KaTeX in the browser; until then the formula shows as its source.
+_TEX = re.compile(r"<marimo-tex\b[^>]*>\|\|[(\[](.*?)\|\|[)\]]</marimo-tex>", re.S)
+
+
+def static_outputs(values: dict[str, object]) -> str:
+    """The text outputs of a snapshot (as `snapshot` returns it) as HTML, in notebook order; ""
+    when it has none."""
+    if values["session"] is None or values["notebook"] is None:
+        return ""
+    outputs = {cell["id"]: cell["outputs"] for cell in values["session"]["cells"]}
+    parts = []
+    for cell in values["notebook"]["cells"]:
+        for output in outputs.get(cell["id"], []):
+            shown = _as_static_html(output.get("data", {}))
+            if shown:
+                parts.append(f'<div class="output-area tt-static-output">{shown}</div>')
+    return f'<div class="tt-prerendered">{"".join(parts)}</div>' if parts else ""
+
+
+def _as_static_html(data: dict[str, str]) -> str:
+    for mimetype in ("text/markdown", "text/html"):
+        body = data.get(mimetype, "")
+        if body and not _NEEDS_SCRIPTS.search(body):
+            return _TEX.sub(lambda m: f'<code class="tt-tex">{m[1]}</code>', body)
+    text = data.get("text/plain", "")
+    return f"<pre>{html.escape(text)}</pre>" if text.strip() else ""
+
+
+def with_static_outputs(page: str, values: dict[str, object]) -> str:
+    """`page` showing the text outputs of `values` in its body until marimo's app mounts."""
+    if ROOT not in page:
+        raise ValueError(f"no {ROOT} in the page: not a marimo 0.25.2 WASM export")
+    return page.replace(ROOT, f'<div id="root">{static_outputs(values)}</div>', 1)

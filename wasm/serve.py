@@ -11,7 +11,8 @@ iframed by isolated pages of other origins (a textbook), and a `Cache-Control`: 
 browser asks again each visit, and gets a short "304 Not Modified" when nothing changed), so a
 rebuilt site is never mixed with a cached older one; except for marimo's frontend in `assets/`,
 whose file names carry a hash of their content, so the browser keeps them without asking.
-`python -m http.server` sends none of these. Static hosts that cannot set headers: see
+Files the build precompressed (`wasm.precompress`) are sent gzipped to browsers that accept it.
+`python -m http.server` does none of this. Static hosts that cannot set headers: see
 docs/site.md (a `_headers` file is written for hosts that read one; a service worker can add
 the headers where none can be set).
 """
@@ -55,12 +56,28 @@ class SiteHandler(SimpleHTTPRequestHandler):
     }
     isolation = True
     quiet = True
+    gzipped = False  # this response is the file's precompressed copy (`wasm.precompress`)
+
+    def translate_path(self, path):
+        """The file's `.gz` copy when there is one and the browser accepts gzip."""
+        real = super().translate_path(path)
+        if path.split("?", 1)[0].endswith("/") and Path(real, "index.html").is_file():
+            real = str(Path(real, "index.html"))  # a folder's page, as the parent class serves it
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        self.gzipped = accepts and Path(real + ".gz").is_file() and Path(real).is_file()
+        return real + ".gz" if self.gzipped else real
+
+    def guess_type(self, path):
+        return super().guess_type(path.removesuffix(".gz") if self.gzipped else path)
 
     def end_headers(self):
         if self.isolation:
             for k, v in ISOLATION_HEADERS.items():
                 self.send_header(k, v)
         self.send_header("Cache-Control", cache_control(self.path.split("?", 1)[0]))
+        if self.gzipped:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
         super().end_headers()
 
     def log_message(self, format, *args):

@@ -12,6 +12,7 @@
     7. --self-host: vendor runtime + wheels + lock file  wasm.selfhost.resolve, wasm.selfhost.mirror
     8. point pages at the site's Pyodide; check pins     wasm.page
     9. landing page, embed page, site.json, _headers     wasm.landing
+   10. gzip copies of the text and wasm files           wasm.precompress
 
 The site is assembled in `<out>.partial` and swapped into place at the end, so a failed build
 never leaves a half-written site where a good one was.
@@ -37,6 +38,7 @@ from wasm.export import VIEWS, export_notebook, require_tools
 from wasm.imports import imports_by_module
 from wasm.package import build_wheel
 from wasm.page import decorate, notebook_code, point_at_site
+from wasm.precompress import Compressed, precompress
 from wasm.saved_work import keep_in_browser
 from wasm.selfhost.mirror import build_mirror, missing_report
 from wasm.selfhost.resolve import WORKER_IMPORTS, import_roots, runtime_roots
@@ -77,7 +79,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # wheels found nowhere: the site is incomplete
     problems: list[str] = field(default_factory=list)  # lock file or pins inconsistent: a bug
-    sizes: dict[str, int] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)  # the gzip copies not counted
+    compressed: Compressed = field(default_factory=Compressed)
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -146,6 +149,8 @@ def _build_into(partial, opts, report, apps, marimo_version, pyodide_version, lo
             "datasets": ", ".join(data.copied) or "none",
         }
         _write_pages(partial, apps, info, report, data.copied)
+        with _timed(report.seconds, "precompress"):
+            report.compressed = precompress(partial)
 
 
 def _per_app_notes(notes: dict[str, list[str]]) -> list[str]:
@@ -191,7 +196,7 @@ def _export_all(apps, notebooks, export_root, site, opts, log=print) -> tuple[li
 
     def run(task):
         stem, view = task
-        # only the embed view is pre-rendered (`_drop_large_prerendered_outputs` says why)
+        # only the embed view is pre-rendered (`_show_prerendered_outputs` says why)
         return export_notebook(notebooks[stem], export_root / view / stem, view, site / "data",
                                opts.prerender and view == PRERENDERED_VIEW)
 
@@ -212,20 +217,22 @@ def _export_all(apps, notebooks, export_root, site, opts, log=print) -> tuple[li
             shutil.rmtree(export_dir)  # 28 MB of assets each: delete while the next exports run
     if opts.prerender:
         for app in apps:
-            _drop_large_prerendered_outputs(site, app.stem)
+            _show_prerendered_outputs(site, app.stem)
     return sorted(merger.pages), sorted(notes)
 
 
-def _drop_large_prerendered_outputs(site: Path, stem: str) -> None:
-    """The app's embed view without its large pre-rendered outputs (`wasm.prerender`).
+def _show_prerendered_outputs(site: Path, stem: str) -> None:
+    """The app's embed view without its large pre-rendered outputs, and with its text outputs
+    also in the page's HTML, shown before any script has run (`wasm.prerender`).
 
     Only the embed view is pre-rendered: the notebook view puts a learner's saved code back into
     the page before marimo reads it (`wasm.saved_work`), and a snapshot's cells would stand in
     for that code, so the notebook view waits for Python as before."""
     page = site / VIEW_FOLDERS[PRERENDERED_VIEW] / stem / "index.html"
-    run = prerender.snapshot(page.read_text(encoding="utf-8"))
-    outputs, _ = prerender.without_large_outputs(run, PRERENDER_MAX_OUTPUT_BYTES)
-    page.write_text(prerender.with_snapshot(page.read_text(encoding="utf-8"), outputs), encoding="utf-8")
+    text = page.read_text(encoding="utf-8")
+    outputs, _ = prerender.without_large_outputs(prerender.snapshot(text), PRERENDER_MAX_OUTPUT_BYTES)
+    page.write_text(prerender.with_static_outputs(prerender.with_snapshot(text, outputs), outputs),
+                    encoding="utf-8")
 
 
 def _add_loading_messages(pages: list[Path], apps) -> None:
@@ -323,13 +330,18 @@ def _swap(partial: Path, out: Path) -> None:
 
 
 def sizes(site: Path) -> dict[str, int]:
-    """Bytes per top-level entry of the site, plus "total"."""
+    """Bytes per top-level entry of the site, plus "total" (the gzip copies not counted)."""
     out = {}
-    for entry in sorted(site.iterdir()):
+    for entry in sorted(e for e in site.iterdir() if not _is_gzip_copy(e)):
         files = [entry] if entry.is_file() else [p for p in entry.rglob("*") if p.is_file()]
+        files = [p for p in files if not _is_gzip_copy(p)]
         out[entry.name] = sum(p.stat().st_size for p in files)
     out["total"] = sum(out.values())
     return out
+
+
+def _is_gzip_copy(path: Path) -> bool:
+    return path.suffix == ".gz" and path.with_suffix("").is_file()
 
 
 @contextlib.contextmanager

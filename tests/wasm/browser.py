@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wasm.page import KERNEL_WATCH_SCRIPT
+
 CHROMIUM = Path(os.environ.get("TINYTORCH_CHROMIUM", "/usr/bin/chromium"))
 FLAGS = [
     "--headless",
@@ -50,40 +52,11 @@ _NEEDS_RUN = ".marimo-cell.needs-run"
 _RUNNING = ", ".join(f'[data-testid="cell-status"][data-status="{s}"]' for s in ("queued", "running"))
 # The site's pages show outputs pre-rendered at build time while Pyodide boots, so an output
 # on the page proves nothing about the browser having run a cell. What does: messages from
-# marimo's kernel, which lives in a web worker and sends every cell's status and output to the
-# page as an rpc message ({"[transport-id]": "marimo-transport", data: {id: "kernelMessage",
-# payload: {message: '{"op": "cell-op", "data": {"cell_id": ..., "status": "running"}}'}}} in
-# marimo 0.25.2). Every page (and frame) keeps, through a wrapped `Worker` installed before the
-# page's own scripts run: how many kernel messages came, when the first and the last came, how
-# many were cell status updates, and which cells are queued or running now. (The kernel says
-# "ready" some seconds before it queues any cell, while it installs packages: a quiet kernel
-# alone does not mean it has finished.)
-KERNEL_MESSAGES = """
-(() => {
-  const Native = window.Worker;
-  const kernel = window.__ttKernel = {messages: 0, first: 0, last: 0, cellOps: 0, busy: {}};
-  if (!Native) return;
-  window.Worker = class extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener("message", (event) => {
-        const rpc = event.data && event.data["[transport-id]"] === "marimo-transport" && event.data.data;
-        if (!rpc || rpc.id !== "kernelMessage") return;
-        kernel.messages += 1;
-        kernel.last = performance.now();
-        kernel.first = kernel.first || kernel.last;
-        let op = null;
-        try { op = JSON.parse(rpc.payload.message); } catch (e) { return; }
-        const cell = op && op.op === "cell-op" && op.data;
-        if (!cell || !cell.status) return;
-        kernel.cellOps += 1;
-        if (cell.status === "queued" || cell.status === "running") kernel.busy[cell.cell_id] = true;
-        else delete kernel.busy[cell.cell_id];
-      });
-    }
-  };
-})();
-"""
+# marimo's kernel, which every page of the site counts in `window.__ttKernel` (the script is
+# `wasm.page.KERNEL_WATCH_SCRIPT`; the browser installs it before the page's own scripts, so
+# a page of any origin is watched from its start). (The kernel says "ready" some seconds before
+# it queues any cell, while it installs packages: a quiet kernel alone does not mean it has
+# finished.)
 # Finished: the kernel has reported cells, none is queued or running, it has been quiet for the
 # given milliseconds, and no busy indicator, cell waiting to run or running cell is on the page.
 _IDLE = (f"(quietMs) => {{ const k = window.__ttKernel; return !!k && k.cellOps > 0 && "
@@ -127,13 +100,22 @@ class NetLog:
 class Browser:
     """with Browser([origin, ...]) as b: page = b.page(); ...; b.net.outside(); b.memory()"""
 
-    def __init__(self, allowed_origins: list[str], timeout_s: float = 240, profile: Path | None = None):
+    def __init__(self, allowed_origins: list[str], timeout_s: float = 240, profile: Path | None = None,
+                 cache: bool = False):
         """profile: a Chromium user-data folder to use and keep (a later Browser on it sees the
-        same localStorage, as after a browser restart); default: a fresh one, deleted on exit."""
+        same localStorage, as after a browser restart); default: a fresh one, deleted on exit.
+
+        cache: let Chromium keep what it downloaded and compiled (its HTTP cache and its code
+        cache for JavaScript and WebAssembly) between the pages of this browser, as a learner's
+        browser does between visits. Requests are then watched, not routed (Playwright's routing
+        turns the HTTP cache off): every request the browser reports, served from its cache or
+        not, is still in `net.seen`, so `net.outside()` stays exact, and no host but 127.0.0.1
+        resolves, so none can leave."""
         self.net = NetLog(list(allowed_origins))
         self.timeout_ms = timeout_s * 1000
         self.console: list[str] = []
         self.profile = profile
+        self.cache = cache
 
     def __enter__(self) -> Browser:
         from playwright.sync_api import sync_playwright
@@ -148,8 +130,9 @@ class Browser:
             self._udd, executable_path=str(CHROMIUM), headless=True, args=FLAGS
         )
         self.context.set_default_timeout(self.timeout_ms)
-        self.context.add_init_script(KERNEL_MESSAGES)
-        self.context.route("**/*", self._route)
+        self.context.add_init_script(KERNEL_WATCH_SCRIPT)
+        if not self.cache:
+            self.context.route("**/*", self._route)
         self.context.on("request", lambda r: self.net.seen.append(r.url))
         self.context.on("requestfailed", lambda r: self.net.failed.append(f"failed {r.url}"))
         self.context.on(
@@ -172,6 +155,17 @@ class Browser:
             "console", lambda m: self.console.append(f"{time.perf_counter() - t0:7.2f} {m.type}: {m.text}")
         )
         page.on("pageerror", lambda e: self.console.append(f"{time.perf_counter() - t0:7.2f} PAGEERROR: {e}"))
+        return page
+
+    def next_visit(self):
+        """A new page, with a fresh request log and console, after closing this browser's other
+        pages: one visit of several that share the browser (and, with `cache`, its caches)."""
+        page = self.page()
+        for other in self.context.pages:
+            if other is not page:
+                other.close()
+        self.net = NetLog(self.net.allowed)
+        self.console = []
         return page
 
     def memory(self) -> dict[str, float]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from wasm.prerender import ROOT
 from wasm.selfhost.resolve import WORKER_IMPORTS, WORKER_PACKAGES
 
 marimo = pytest.importorskip("marimo", reason="marimo is not installed: pip install 'marimo==0.25.2'")
@@ -30,3 +31,13 @@ def test_worker_packages_match_the_installed_marimo():
 def test_worker_imports_match_the_installed_marimo():
     found = set(re.findall(r"e=`import (\w+)\\n\$\{e\}`", worker_source()))
     assert set(WORKER_IMPORTS) <= found
+
+
+def test_the_page_root_and_the_kernel_transport_are_as_the_site_expects():
+    """What the site's pages rely on in marimo's frontend: the element React mounts into
+    (`wasm.prerender` writes the build's text outputs into it), and the rpc messages that carry
+    the kernel's output from its worker (`wasm.page.KERNEL_WATCH_SCRIPT` counts them)."""
+    static = Path(marimo.__file__).parent / "_static"
+    assert ROOT in (static / "index.html").read_text(encoding="utf-8")
+    assert "Q.send.kernelMessage({message:e})" in worker_source()
+    assert any("marimo-transport" in p.read_text(encoding="utf-8") for p in static.glob("assets/worker-*.js"))

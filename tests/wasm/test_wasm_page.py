@@ -1,5 +1,6 @@
 """Rewriting an exported page's <marimo-wasm> attributes, and reading its embedded notebook code."""
 
+import json
 from pathlib import Path
 from urllib.parse import quote
 
@@ -7,6 +8,8 @@ import pytest
 
 from wasm.page import (
     EMBED_STYLE,
+    KERNEL_WATCH_SCRIPT,
+    OUTPUTS_SHOWN_NOTE,
     configure,
     decorate,
     mount_config,
@@ -102,3 +105,8 @@ def test_decorate_adds_the_course_loading_message_and_the_embed_style(view):
     # The notebook view's database clutter (SQL cell button, "Data sources" panel) is hidden.
     assert ('label === "SQL"' in page and 'label === "Data sources"' in page) == (view == "edit")
     assert mount_config(page)["runtime"]["auto_instantiate"] is True
+    # the message does not vanish when pre-rendered outputs show: it says Python is still
+    # starting until marimo's kernel (watched through the page's Worker) has said anything
+    assert KERNEL_WATCH_SCRIPT in page and page.index(KERNEL_WATCH_SCRIPT) < page.index("var tick")
+    assert json.dumps(OUTPUTS_SHOWN_NOTE) in page and "Python is still starting" in OUTPUTS_SHOWN_NOTE
+    assert "kernel.messages > 0" in page

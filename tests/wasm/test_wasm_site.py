@@ -41,7 +41,8 @@ def test_one_shared_assets_folder(built_site):
     for rel in PAGES:
         page = (site / rel).read_text()
         assert 'src="../../assets/index-' in page and not re.search(r"""["']\./assets/""", page)
-        assert sorted(p.name for p in (site / rel).parent.iterdir()) == ["favicon.ico", "index.html"]
+        assert sorted(p.name for p in (site / rel).parent.iterdir()) == [
+            "favicon.ico", "index.html", "index.html.gz"]  # the page's gzip copy: wasm.precompress
 
 
 def test_the_build_shows_each_exported_page_with_the_time_left(built_site):
@@ -73,6 +74,9 @@ def test_pages_show_outputs_from_a_build_time_run_while_pyodide_starts(built_sit
     # loop runs only in the browser, so the build finished
     assert "FIXTURE_RESULT numpy=" in prerendered(PAGES[1], built_site.path)
     assert "tinytorch=0.1.0 sum=66" in prerendered(PAGES[1], built_site.path)
+    # and the text outputs are in the page's HTML too, shown before any script has run
+    body = (built_site.path / PAGES[1]).read_text().split("<body>", 1)[1].split("__MARIMO_MOUNT_CONFIG__")[0]
+    assert '<div id="root"><div class="tt-prerendered">' in body and "FIXTURE_RESULT numpy=" in body
     broken = prerendered("embed/broken/index.html", built_site.path)
     assert "FIXTURE_RESULT before the failing cell" in broken and "BROKEN_FIXTURE" in broken
     assert "broken (embed): a cell raised while pre-rendering its outputs" in built_site.report.notes
