@@ -11,6 +11,8 @@ import pytest
 
 from tests.conftest import REPO
 
+pytest.importorskip("marimo", reason="bench_site.py runs the apps natively with marimo (not in Pyodide)")
+
 
 def load_bench():
     spec = importlib.util.spec_from_file_location("bench_site", REPO / "bench" / "bench_site.py")

@@ -97,6 +97,32 @@ class NetLog:
         return sorted({u for u in self.blocked + self.seen if not self.is_local(u)})
 
 
+class _Driver:
+    """One Playwright driver per process, shared by every open Browser: Playwright's sync API
+    cannot be started a second time in a thread where it runs, and a test may open a browser of
+    its own while a module's shared browser (kept open between tests) is still open."""
+
+    def __init__(self):
+        self.playwright, self.users = None, 0
+
+    def acquire(self):
+        if self.users == 0:
+            from playwright.sync_api import sync_playwright
+
+            self.playwright = sync_playwright().start()
+        self.users += 1
+        return self.playwright
+
+    def release(self) -> None:
+        self.users -= 1
+        if self.users == 0:
+            self.playwright.stop()
+            self.playwright = None
+
+
+_DRIVER = _Driver()
+
+
 class Browser:
     """with Browser([origin, ...]) as b: page = b.page(); ...; b.net.outside(); b.memory()"""
 
@@ -118,17 +144,19 @@ class Browser:
         self.cache = cache
 
     def __enter__(self) -> Browser:
-        from playwright.sync_api import sync_playwright
-
         if self.profile is not None:
             self.profile.mkdir(parents=True, exist_ok=True)
             self._udd = str(self.profile)
         else:
             self._udd = tempfile.mkdtemp(prefix="tinytorch-chromium-")
-        self._pw = sync_playwright().start()
-        self.context = self._pw.chromium.launch_persistent_context(
-            self._udd, executable_path=str(CHROMIUM), headless=True, args=FLAGS
-        )
+        playwright = _DRIVER.acquire()
+        try:
+            self.context = playwright.chromium.launch_persistent_context(
+                self._udd, executable_path=str(CHROMIUM), headless=True, args=FLAGS
+            )
+        except BaseException:
+            _DRIVER.release()
+            raise
         self.context.set_default_timeout(self.timeout_ms)
         self.context.add_init_script(KERNEL_WATCH_SCRIPT)
         if not self.cache:
@@ -185,7 +213,7 @@ class Browser:
         try:
             self.context.close()
         finally:
-            self._pw.stop()
+            _DRIVER.release()
             if self.profile is None:
                 shutil.rmtree(self._udd, ignore_errors=True)
 
