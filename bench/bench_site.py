@@ -306,9 +306,10 @@ FIGURES = {
     "profiling": AppFigures("14_profiling", "14: one training step of the MLP and LeNet, profiled",
                             ("Profile a training step",), ("profile_button",), "mlp_step_ms",
                             "profile_results"),
+    # the roofline places the profiled step's ops, so the step is profiled first
     "roofline": AppFigures("14_profiling", "14: this machine's matmul FLOP/s and bandwidth",
-                           ("Measure the roofline",), ("roofline_button",), "peak_gflops",
-                           "roofline_results"),
+                           ("Profile a training step", "Measure the roofline"),
+                           ("profile_button", "roofline_button"), "peak_gflops", "roofline_results"),
     "quantization": AppFigures("15_quantization", "15: INT8 against float32 inference",
                                ("Train", "Measure inference time"), ("train_button", "time_button"),
                                "int8_over_float", "speed_results"),

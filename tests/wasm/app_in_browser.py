@@ -45,10 +45,10 @@ def run(page, base: str, app: str, press: tuple[str, ...] = ("Train",), *, key: 
         page.get_by_label(choose).check()
         browser.wait_until_idle(page, timeout_s)
     for label in press[:-1]:
-        page.get_by_role("button", name=label).click()
+        page.get_by_role("button", name=label, exact=True).click()
         browser.wait_until_idle(page, timeout_s)
     pressed = time.perf_counter()
-    page.get_by_role("button", name=press[-1]).click()
+    page.get_by_role("button", name=press[-1], exact=True).click()
     results = published(page, key)
     if stop_after_s is not None:
         stop = page.frame_locator("iframe").get_by_role("button", name=STOP_BUTTON)
