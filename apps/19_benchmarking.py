@@ -320,7 +320,7 @@ def _(mo):
     [0.875, 0.896], p = 0.0005, significant. Reproduce with
 
     ```
-    OPENBLAS_NUM_THREADS=1 TINYTORCH_DATA=/work/shared/data python bench/bench_benchmarking.py --out results/
+    OPENBLAS_NUM_THREADS=1 TINYTORCH_DATA=<your data mirror> python bench/bench_benchmarking.py --out results/
     ```
 
     (figures and conditions in `docs/benchmarks-optimization-speed.md`, "19 Benchmarking").

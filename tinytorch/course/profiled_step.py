@@ -20,19 +20,18 @@ from tinytorch.core.layers import Flatten, Linear, Sequential
 from tinytorch.core.losses import cross_entropy
 from tinytorch.core.optimizers import Adam
 from tinytorch.core.tensor import Tensor
-from tinytorch.course.recorded import Recorded
+from tinytorch.course.recorded import PYODIDE_COMMAND, Recorded
 from tinytorch.perf.profiling import memory_report, profile
 
 _NATIVE = "OPENBLAS_NUM_THREADS=1 python bench/bench_profiling.py"
-_PYODIDE = "TINYTORCH_WHEELS=/work/shared/wheels python bench/bench_pyodide.py --budget 3"
 # What the benchmarks recorded (docs/benchmarks-optimization-speed.md), shown beside the live figures.
 RECORDED = [
     Recorded("matmul peak, 512^3 float32, one BLAS thread (native)", "160 GFLOP/s", _NATIVE),
     Recorded("copy bandwidth, 64 MiB (native)", "6.2 GB/s", _NATIVE),
     Recorded("ridge point (native)", "25.9 FLOP/B", _NATIVE),
-    Recorded("einsum matmul peak, 256^3 (Pyodide under Node)", "3.1 GFLOP/s", _PYODIDE),
-    Recorded("copy bandwidth (Pyodide under Node)", "7.6 GB/s", _PYODIDE),
-    Recorded("ridge point (Pyodide under Node)", "0.41 FLOP/B", _PYODIDE),
+    Recorded("einsum matmul peak, 256^3 (Pyodide under Node)", "3.1 GFLOP/s", PYODIDE_COMMAND),
+    Recorded("copy bandwidth (Pyodide under Node)", "7.6 GB/s", PYODIDE_COMMAND),
+    Recorded("ridge point (Pyodide under Node)", "0.41 FLOP/B", PYODIDE_COMMAND),
     Recorded("Adam's state / parameter bytes, MLP 784-512-256-10", "2.00x", _NATIVE),
 ]
 

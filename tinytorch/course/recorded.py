@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 SPEED_DOC = "docs/benchmarks-optimization-speed.md"
+# The Pyodide-under-Node benchmark; numpy's wasm wheel comes from TINYTORCH_WHEELS (docs/site.md).
+PYODIDE_COMMAND = "python bench/bench_pyodide.py --budget 3"
 PROJECT_MACHINE = "the project's machine (2 vCPUs, shared with other developers' jobs, so noisy)"
 
 

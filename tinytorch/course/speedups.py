@@ -15,20 +15,19 @@ from tinytorch.core.activations import ReLU, gelu
 from tinytorch.core.autograd import no_grad
 from tinytorch.core.kernels import matmul_blas, matmul_einsum
 from tinytorch.core.layers import Linear, Sequential
-from tinytorch.course.recorded import Recorded
+from tinytorch.course.recorded import PYODIDE_COMMAND, Recorded
 from tinytorch.perf.acceleration import gelu_unfused, graph_nodes, matmul_loops, temporary_bytes
 
 _NATIVE = "OPENBLAS_NUM_THREADS=1 python bench/bench_acceleration.py --budget 2"
-_PYODIDE = "TINYTORCH_WHEELS=/work/shared/wheels python bench/bench_pyodide.py --budget 3"
 # What the benchmarks recorded (docs/benchmarks-optimization-speed.md), shown beside each race.
 RECORDED = {
     "kernels": [
         Recorded("matmul 64^3: Python loops / `@` (native, BLAS)", "361x", _NATIVE),
-        Recorded("matmul 48^3: Python loops / einsum (Pyodide under Node)", "140x", _PYODIDE),
+        Recorded("matmul 48^3: Python loops / einsum (Pyodide under Node)", "140x", PYODIDE_COMMAND),
         Recorded("128^2: einsum time / `@` time (native: `@` is faster)", "7.8x", _NATIVE),
-        Recorded("128^3: `@` time / einsum time (Pyodide: einsum is faster)", "1.72x", _PYODIDE),
-        Recorded("256^3: `@` time / einsum time (Pyodide)", "2.10x", _PYODIDE),
-        Recorded("(128x784) @ (784x128): `@` time / einsum time (Pyodide)", "2.25x", _PYODIDE),
+        Recorded("128^3: `@` time / einsum time (Pyodide: einsum is faster)", "1.72x", PYODIDE_COMMAND),
+        Recorded("256^3: `@` time / einsum time (Pyodide)", "2.10x", PYODIDE_COMMAND),
+        Recorded("(128x784) @ (784x128): `@` time / einsum time (Pyodide)", "2.25x", PYODIDE_COMMAND),
     ],
     "fusion": [Recorded("GELU (tanh) 64x128x256, forward + backward: unfused / fused (native)", "2.08x",
                         _NATIVE)],
