@@ -89,8 +89,13 @@ def materialize(name: str, limit: int | None = None, cache: Path | None = None) 
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         weights, compressed = module.train(limit=limit), getattr(module, "COMPRESSED", False)
+    # The weights file, written atomically and last, marks the folder complete: a process that
+    # materializes the same reference at the same time never reads a half-written folder.
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f"{SOURCE_FILE}.{os.getpid()}.tmp"
+    shutil.copyfile(source / SOURCE_FILE, partial)
+    os.replace(partial, folder / SOURCE_FILE)
     _write_npz(folder / WEIGHTS_FILE, weights, compressed=compressed)
-    shutil.copyfile(source / SOURCE_FILE, folder / SOURCE_FILE)
     return folder
 
 
