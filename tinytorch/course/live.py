@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import html
 import signal
-import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -32,10 +31,7 @@ import numpy as np
 
 from tinytorch.core.training import Callback
 from tinytorch.course import charts
-
-
-def in_browser() -> bool:
-    return sys.platform == "emscripten"
+from tinytorch.course.recorded import in_browser
 
 
 class StopSignal:

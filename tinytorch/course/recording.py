@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import html
 import json
-import sys
 from datetime import UTC, datetime
 
 from tinytorch.course import course_map, learner_record, milestone_goals
 from tinytorch.course.checks import CheckResult, Exercise, attempted
+from tinytorch.course.recorded import in_browser
 
 BROWSER_KEY = "tinytorch.record.v1"
 
@@ -87,9 +87,6 @@ var ttRecord = (function () {
 
 OK_COLOUR, ERROR_COLOUR = "#15803d", "#b91c1c"
 
-
-def in_browser() -> bool:
-    return sys.platform == "emscripten"
 
 
 def exercise(app: str, exercise: Exercise, results: list[CheckResult]):
