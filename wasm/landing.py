@@ -89,7 +89,7 @@ function render() {
     const parts = [];
     if (total) {
       const passed = Object.values(r.exercises[key] || {}).filter((e) => e.passed === e.total).length;
-      parts.push(passed + " of " + total + " exercises passed");
+      parts.push(passed + " of " + total + (total === 1 ? " exercise passed" : " exercises passed"));
     }
     const m = r.milestones[key];
     if (m) {

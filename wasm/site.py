@@ -136,7 +136,7 @@ def _build_into(partial, opts, report, apps, marimo_version, pyodide_version, lo
         if opts.self_host:
             with _timed(report.seconds, "self_host"):
                 lock_file = _vendor(
-                    opts, report, partial / "pyodide", runtime_dir, upstream, staged, wheel, marimo_version
+                    opts, report, partial / "pyodide", runtime_dir, upstream, staged, wheel, marimo_version, log
                 )
             for page in pages:
                 point_at_site(page, partial / "pyodide")
@@ -162,7 +162,7 @@ def _per_app_notes(notes: dict[str, list[str]]) -> list[str]:
     return [f"{line} ({', '.join(stems)})" for line, stems in apps_by_note.items()]
 
 
-def _vendor(opts, report, dest, runtime_dir, lock, staged: Staged, wheel, marimo_version) -> Path:
+def _vendor(opts, report, dest, runtime_dir, lock, staged: Staged, wheel, marimo_version, log) -> Path:
     """Fill `dest` with the runtime and every wheel the staged apps need; returns its lock file."""
     python = lock["info"]["python"]
     imports = imports_by_module({str(p.relative_to(staged.dir)): p for p in staged.dir.rglob("*.py")})
@@ -181,7 +181,7 @@ def _vendor(opts, report, dest, runtime_dir, lock, staged: Staged, wheel, marimo
         Target.from_lock_info(lock["info"]),
         expected_sha256={p["file_name"]: p["sha256"] for p in lock["packages"].values()},
     )
-    mirror = build_mirror(dest, runtime_dir, lock, roots, source)
+    mirror = build_mirror(dest, runtime_dir, lock, roots, source, opts.cache_dir / "bytecode", log)
     report.notes += mirror.notes
     report.problems += [f"pyodide-lock.json: {p}" for p in mirror.problems]
     report.missing += missing_report(mirror.missing, opts.wheel_dirs)

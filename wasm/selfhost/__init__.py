@@ -9,7 +9,8 @@ so a page asks nothing of any other host (`<site>/pyodide/`). One idea per modul
 | `sources` | where each wheel comes from: a local folder, the cache, PyPI via pip, or a repack |
 | `resolve` | the closure of packages the apps need in the browser |
 | `lockfile` | `pyodide-lock.json` entries for the vendored wheels, and its verification |
-| `mirror` | assembles `<site>/pyodide/`: runtime, wheels, lock file, a PEP 503 index |
+| `bytecode` | the wheels' and the standard library's modules compiled by Pyodide's own Python (`run_script.mjs` runs it under Node), so no page compiles them again |
+| `mirror` | assembles `<site>/pyodide/`: runtime, wheels (as bytecode), lock file, a PEP 503 index |
 
 numpy's Pyodide wheel, on no registry and so supplied by hand, is named once in
 `tinytorch/cli/numpy_wheel.py`, where `tinytorch doctor` checks it.

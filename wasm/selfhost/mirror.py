@@ -4,6 +4,7 @@ Layout (the folder the pages' `data-pyodide-index-url` points at):
 
     pyodide/pyodide.asm.mjs, pyodide.asm.wasm, python_stdlib.zip, ...   the runtime (npm package)
     pyodide/<wheel>.whl                                                  every wheel the apps need
+    (the wheels and python_stdlib.zip hold bytecode, not sources: `bytecode` says why)
     pyodide/pyodide-lock.json                                            exactly those wheels, hashed
     pyodide/simple/<project>/index.html                                  PEP 503 index of the same
 
@@ -21,9 +22,10 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
+from wasm.selfhost.bytecode import precompile
 from wasm.selfhost.lockfile import build_lock, verify_lock, write_lock
 from wasm.selfhost.resolve import Missing, resolve
-from wasm.selfhost.runtime import copy_runtime
+from wasm.selfhost.runtime import STDLIB, copy_runtime
 from wasm.selfhost.sources import WheelSource, sha256
 
 
@@ -41,11 +43,16 @@ def build_mirror(
     upstream_lock: dict,
     roots: list[tuple[Requirement, str]],
     source: WheelSource,
+    bytecode_cache: Path,
+    log=print,
 ) -> MirrorReport:
     copy_runtime(runtime_dir, dest)
     resolution = resolve(roots, upstream_lock["packages"], source, upstream_lock["info"]["python"])
     for whl in resolution.wheels.values():
         shutil.copy2(whl.path, dest / whl.path.name)
+    # before the lock file: its hashes are of the compiled wheels
+    precompile([dest / w.path.name for w in resolution.wheels.values()] + [dest / STDLIB],
+               runtime_dir, bytecode_cache, log)
     lock = build_lock(upstream_lock["info"], resolution.wheels, dest)
     write_lock(lock, dest / "pyodide-lock.json")
     write_simple_index(dest, lock)

@@ -14,11 +14,12 @@ import subprocess
 import tarfile
 from pathlib import Path
 
+STDLIB = "python_stdlib.zip"  # the standard library, which Python imports from the zip itself
 # The files a browser fetches from Pyodide's indexURL (the .map files only when dev tools are open).
 RUNTIME_FILES = (
     "pyodide.asm.mjs",
     "pyodide.asm.wasm",
-    "python_stdlib.zip",
+    STDLIB,
     "pyodide.mjs",
     "pyodide.js",
     "pyodide.mjs.map",

@@ -1,0 +1,166 @@
+"""The site's Python modules as bytecode, compiled by the browser's own Python at build time.
+
+Why: a page imports about a thousand modules before its first cell runs (marimo, its
+dependencies, numpy, altair, and the standard library), and neither Pyodide's standard library
+(`python_stdlib.zip`) nor any wheel the site carries holds bytecode. So every page load
+compiled all of them from source, in WebAssembly, again: under Node, importing marimo's
+browser bootstrap, numpy, altair and tinytorch took 10.1 s from source and 5.4 s from bytecode
+(`docs/site.md`, "Bytecode").
+
+How: each archive's `module.py` is replaced by `module.pyc` (the layout Python imports without a
+source file: `SourcelessFileLoader` in a folder, zipimport in a zip), compiled by Pyodide's
+Python running under Node (bytecode is specific to the exact Python, here 3.14 built for
+WebAssembly). This is what Pyodide's own distribution did (`pyodide py-compile`). The cost is
+source lines in tracebacks that pass through these libraries; tinytorch, whose code learners
+read and whose tracebacks they debug, is not in these archives and keeps its sources. A file
+that does not compile keeps its source. A wheel keeps its name, so the lock file and the PEP 503
+index need no change; its RECORD lists the new files.
+
+This file has two halves: `compile_archive` runs inside Pyodide (standard library only, any
+Python), `precompile` runs on the build machine and drives it, caching each result by the
+archive's and this file's content and the Pyodide version.
+"""
+
+from __future__ import annotations
+
+import base64
+import fcntl
+import hashlib
+import importlib._bootstrap_external as bootstrap
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from wasm.selfhost.runtime import RuntimeUnavailable
+
+RUNNER = Path(__file__).with_name("run_script.mjs")
+REPO = Path(__file__).resolve().parents[2]
+# Where Pyodide puts what it imports from (read from Pyodide 314.0.0's `sys.path`): wheels
+# unpack into site-packages, the standard library is imported from the zip itself.
+SITE_PACKAGES = "/lib/python3.14/site-packages/"
+STDLIB_ZIP = "/lib/python314.zip/"
+
+
+class BytecodeUnavailable(RuntimeUnavailable):
+    """Pyodide's Python cannot be run here (no Node.js), or it failed: the reason, in one line."""
+
+
+def compile_archive(source: str, target: str, install_prefix: str) -> dict:
+    """Write the zip `target`: `source` with every `.py` that compiles replaced by its `.pyc`.
+
+    `install_prefix` is where the archive's files live when imported (tracebacks name the
+    module's source path there). Returns {"compiled": n, "kept": [files left as source]}.
+    """
+    compiled, kept, renamed = 0, [], {}
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        record_name = next((i.filename for i in zin.infolist()
+                            if i.filename.endswith(".dist-info/RECORD")), None)
+        for item in zin.infolist():
+            if item.filename == record_name or item.is_dir():
+                continue
+            data = zin.read(item)
+            name = item.filename
+            if name.endswith(".py"):
+                try:
+                    code = compile(data, install_prefix + name, "exec", dont_inherit=True)
+                except (SyntaxError, ValueError):
+                    kept.append(name)
+                else:
+                    # "unchecked": no source exists to check against
+                    data = bytes(bootstrap._code_to_hash_pyc(
+                        code, importlib.util.source_hash(data), checked=False))
+                    renamed[name] = name + "c"
+                    name += "c"
+                    compiled += 1
+            zout.writestr(_entry(item, name), data)
+        if record_name is not None:
+            record = _rewrite_record(zin.read(record_name).decode(), renamed, zout)
+            zout.writestr(_entry(zin.getinfo(record_name), record_name), record)
+    return {"compiled": compiled, "kept": kept}
+
+
+def _entry(item: zipfile.ZipInfo, name: str) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name, item.date_time)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = item.external_attr
+    return entry
+
+
+def _rewrite_record(record: str, renamed: dict[str, str], archive: zipfile.ZipFile) -> str:
+    """A wheel's RECORD with each compiled module's row replaced by its bytecode file's."""
+    rows = []
+    for line in record.splitlines():
+        path = line.rsplit(",", 2)[0]
+        if path in renamed:
+            data = archive.read(renamed[path])
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            line = f"{renamed[path]},sha256={digest},{len(data)}"
+        rows.append(line)
+    return "\n".join(rows) + "\n"
+
+
+def precompile(archives: list[Path], runtime_dir: Path, cache_dir: Path, log=print) -> None:
+    """Replace each archive in place by its compiled copy (wheels, and the runtime's
+    `python_stdlib.zip`), compiling in the Pyodide of `runtime_dir` those not yet cached.
+
+    Raises BytecodeUnavailable, saying what is missing, if Node.js cannot run that Pyodide.
+    """
+    pyodide_version = json.loads((runtime_dir / "package.json").read_text())["version"]
+    tool = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    folder = cache_dir / f"{pyodide_version}-{tool}"
+    folder.mkdir(parents=True, exist_ok=True)
+    cached = {a: folder / f"{hashlib.sha256(a.read_bytes()).hexdigest()[:24]}-{a.name}" for a in archives}
+    # one build compiles at a time (the tests build several sites at once): the others then
+    # find its results in the cache
+    with open(folder / "compiling.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        jobs = [{"source": str(a), "target": str(cached[a]),
+                 "prefix": STDLIB_ZIP if a.suffix == ".zip" else SITE_PACKAGES}
+                for a in archives if not cached[a].is_file()]
+        if jobs:
+            log(f"compiling the Python modules of {len(jobs)} archive(s) to bytecode in Pyodide "
+                f"{pyodide_version} under Node (cached for the next build)")
+            for line in _run_in_pyodide(runtime_dir, jobs):
+                log(f"  {line}")
+    for archive in archives:
+        shutil.copy2(cached[archive], archive)
+
+
+def _run_in_pyodide(runtime_dir: Path, jobs: list[dict]) -> list[str]:
+    """Run the compile `jobs` in Pyodide; returns what it printed, a line per archive."""
+    node = shutil.which("node")
+    if node is None:
+        raise BytecodeUnavailable("node is not on PATH: the build compiles the site's Python modules "
+                                  "in Pyodide under Node.js (Debian: apt-get install nodejs)")
+    with tempfile.TemporaryDirectory() as tmp:
+        job_file = Path(tmp) / "jobs.json"
+        # each result is written beside its target, then renamed: a cache entry is whole or absent
+        job_file.write_text(json.dumps([dict(j, partial=f"{j['target']}.{os.getpid()}.partial")
+                                        for j in jobs]))
+        proc = subprocess.run([node, str(RUNNER), str(runtime_dir), str(REPO), __spec__.name, str(job_file)],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise BytecodeUnavailable(f"compiling to bytecode in Pyodide failed: "
+                                      f"{(proc.stderr or proc.stdout).strip()[-800:]}")
+    for job in jobs:
+        os.chmod(f"{job['target']}.{os.getpid()}.partial", 0o644)  # Pyodide's files are 0o666
+        os.replace(f"{job['target']}.{os.getpid()}.partial", job["target"])
+    return proc.stdout.splitlines()
+
+
+def _main(job_file: str) -> None:
+    """Inside Pyodide: compile every job of `job_file` (host paths, reached under /host)."""
+    for job in json.loads(Path("/host" + job_file).read_text()):
+        result = compile_archive("/host" + job["source"], "/host" + job["partial"], job["prefix"])
+        print(f"{Path(job['source']).name}: {result['compiled']} modules compiled, "
+              f"{len(result['kept'])} kept as source")
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1])
