@@ -47,6 +47,12 @@ SITE_PACKAGES = "/lib/python3.14/site-packages/"
 STDLIB_ZIP = "/lib/python314.zip/"
 
 
+# No column ranges in the bytecode (`python -X no_debug_ranges`): they only place the ^^^ marks
+# under a traceback's source line, and these modules have no source to show. Without them
+# marimo-base's bytecode is 23% smaller compressed (3.85 -> 2.98 MB, measured with CPython 3.11).
+COMPILE_OPTIONS = {"PYTHONNODEBUGRANGES": "1"}
+
+
 class BytecodeUnavailable(RuntimeUnavailable):
     """Pyodide's Python cannot be run here (no Node.js), or it failed: the reason, in one line."""
 
@@ -144,7 +150,7 @@ def _run_in_pyodide(runtime_dir: Path, jobs: list[dict]) -> list[str]:
         job_file.write_text(json.dumps([dict(j, partial=f"{j['target']}.{os.getpid()}.partial")
                                         for j in jobs]))
         proc = subprocess.run([node, str(RUNNER), str(runtime_dir), str(REPO), __spec__.name, str(job_file)],
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, env={**os.environ, **COMPILE_OPTIONS})
         if proc.returncode != 0:
             raise BytecodeUnavailable(f"compiling to bytecode in Pyodide failed: "
                                       f"{(proc.stderr or proc.stdout).strip()[-800:]}")
