@@ -73,19 +73,25 @@ def measure_app(
 # from navigation until the first output shows / until every cell has run, and the MB a first
 # visit downloads (fresh browser profile). On a quieter machine main's embed views took 13-19 s
 # to run every cell (docs/benchmarks.md). Use --against for a comparison under equal load.
-# The embed rows for 01_tensor and 07_training are main at 7aadfe9 (pre-rendered), measured
-# 2026-11-30 14:09-14:13 UTC at load 4-9 with `--first-visit --against` (interleaved with the
-# h-speed branch, whose figures follow as "->"): first output 4.7 -> 0.9 and 4.3 -> 0.7 s (the
-# page's own HTML), every cell run 18.6 -> 17.0 and 17.9 -> 19.1 s (unchanged: Python's start-up
-# is CPU-bound), MB sent 33.7 -> 21.7 (gzip copies), second visit every cell run 14.6 -> 15.6 and
+# The embed rows for 01_tensor and 07_training were then main at 7aadfe9 (pre-rendered),
+# measured 2026-11-30 14:09-14:13 UTC at load 4-9 with `--first-visit --against` (interleaved
+# with the h-speed branch, whose figures follow as "->"): first output 4.7 -> 0.9 and 4.3 -> 0.7 s
+# (the page's own HTML), every cell run 18.6 -> 17.0 and 17.9 -> 19.1 s (Python's start-up is
+# CPU-bound), MB sent 33.7 -> 21.7 (gzip copies), second visit every cell run 14.6 -> 15.6 and
 # 17.0 -> 14.6 s.
+# The embed rows for 01_tensor, 07_training and 13_transformers are now main at 94fea2e (gzip,
+# pre-rendered, no bytecode), measured 2026-11-30 17:00 UTC at load 2.4-3.2 with `--first-visit
+# --against` interleaved with the bytecode build, which ran every cell in 10.0 / 10.2 / 9.1 s
+# (second visit 7.9 / 7.3 / 7.3 s) and sent 30.2 MB (26.7 without column ranges: docs/site.md).
 BEFORE: dict[str, dict] = {
-    "embed/01_tensor/": {"first_output_s": 4.7, "all_run_s": 18.6, "download_mb": 33.7,
-                         "second_visit": {"first_output_s": 2.8, "all_run_s": 14.6}},
+    "embed/01_tensor/": {"first_output_s": 1.1, "all_run_s": 17.1, "download_mb": 21.7,
+                         "second_visit": {"first_output_s": 0.7, "all_run_s": 12.8}},
     "notebooks/01_tensor/": {"first_output_s": 97.5, "all_run_s": 131.6, "download_mb": 38.3},
     "embed/02_activations/": {"first_output_s": 56.4, "all_run_s": 76.5, "download_mb": 33.6},
-    "embed/07_training/": {"first_output_s": 4.3, "all_run_s": 17.9, "download_mb": 33.8,
-                           "second_visit": {"first_output_s": 3.5, "all_run_s": 17.0}},
+    "embed/07_training/": {"first_output_s": 0.8, "all_run_s": 16.1, "download_mb": 21.8,
+                           "second_visit": {"first_output_s": 0.7, "all_run_s": 14.5}},
+    "embed/13_transformers/": {"first_output_s": 0.9, "all_run_s": 15.6, "download_mb": 21.8,
+                               "second_visit": {"first_output_s": 0.7, "all_run_s": 12.7}},
 }
 
 
