@@ -28,7 +28,6 @@ import hashlib
 import importlib.util
 import json
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from tinytorch.capstone.events import EVENTS, Event, get_event, sized
 from tinytorch.capstone.reference import BASELINES, OPTIMIZED, REFERENCES_DIR, materialize
 from tinytorch.capstone.rules import SOURCE_FILE, WEIGHTS_FILE, load_weights
 from tinytorch.core.checkpoint import _write_npz
+from tinytorch.course.recorded import in_browser
 
 SITE_FOLDER = "capstone"  # <site>/data/capstone/<reference>/{submission.py,weights.npz}
 INDEX_FILE = "index.json"
@@ -73,10 +73,6 @@ def native_table(events=None) -> str:
             rows.append(f"| {name} | {figure} | {BASELINES[name]}: {base} | {OPTIMIZED[name]}: {best} "
                         f"| {ratio} |")
     return "\n".join(rows)
-
-
-def in_browser() -> bool:
-    return sys.platform == "emscripten"
 
 
 def event_for(name: str, browser: bool | None = None) -> Event:
