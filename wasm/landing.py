@@ -209,7 +209,7 @@ def render_index(apps: list[App], build: dict) -> str:
         '<p class="start"><b>Start with 01 Tensor</b> and go in order; the milestones put what you built to '
         "work. <b>Open notebook</b> is the full notebook, where you edit the code and do the exercises; "
         "<b>view only</b> is the same notebook with the code hidden, for reading (and for embedding). "
-        "The first notebook takes about 20 s to start Python in your browser; later ones start faster.</p>",
+        "The first notebook takes 10 to 20 s to start Python in your browser; later ones start faster.</p>",
         _progress("all"),
     ]
     for name, blurb, numbers in TIERS:

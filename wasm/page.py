@@ -188,7 +188,8 @@ def loading_message(view: str, label: str, blurb: str) -> str:
         todo = "Then the page runs by itself."
     return (
         f'<div id="tt-loading" role="status"><b>TinyTorch &middot; {name}</b>{what}<br>'
-        "Starting Python in your browser (Pyodide): about 20 seconds the first time, less once "
+        # measured on a quiet 2-core machine: 9-20 s on a first visit, 7-14 s after (docs/site.md)
+        "Starting Python in your browser (Pyodide): 10 to 20 seconds the first time, less once "
         f'your browser has cached it. {todo} <span class="tt-wait"></span> '
         '<a href="../../" target="_top">Course map</a></div>'
     )

@@ -76,7 +76,7 @@ def test_index_links_existing_apps_and_marks_the_rest_coming(tmp_path):
     assert BROWSER_KEY in page and LEGACY_KEY in page and "localStorage" in page
     # where to start, what the two links mean, how long a first load takes
     assert "Start with 01 Tensor" in page and "<b>view only</b> is the same notebook" in page
-    assert "about 20 s" in page
+    assert "10 to 20 s" in page
 
 
 def test_modules_show_their_exercises_and_only_reading_modules_a_checkbox(tmp_path):
