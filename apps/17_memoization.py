@@ -20,7 +20,7 @@ def _():
     from tinytorch.core.optimizers import AdamW
     from tinytorch.core.training import Trainer
     from tinytorch.core.transformer import GPT
-    from tinytorch.course import charts, checks, generation_speed, language, live, progress
+    from tinytorch.course import charts, checks, generation_speed, language, live, progress, recorded
     from tinytorch.course.exercises import memoization as exercises
     from tinytorch.course.results import published
 
@@ -38,6 +38,7 @@ def _():
         np,
         progress,
         published,
+        recorded,
         sys,
         tinytorch,
     )
@@ -214,8 +215,8 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(budget, charts, generation_speed, mo, model, prompt_ids, published, runs, sys):
-    _in_browser = sys.platform == "emscripten"
+def _(budget, charts, generation_speed, mo, model, prompt_ids, published, recorded, runs, sys):
+    _in_browser = recorded.in_browser()
     _where = "this browser (Pyodide: NumPy without BLAS, one thread)" if _in_browser else \
         f"this machine ({sys.platform}, natively)"
     _longest = runs[-1]

@@ -22,7 +22,7 @@ def _():
     from tinytorch.bench import stats
     from tinytorch.core.dataloader import DataLoader, TensorDataset
     from tinytorch.core.training import Trainer
-    from tinytorch.course import checks, latency, progress
+    from tinytorch.course import checks, latency, progress, recorded
     from tinytorch.course.exercises import benchmarking as exercises
     from tinytorch.course.results import published
 
@@ -40,6 +40,7 @@ def _():
         np,
         progress,
         published,
+        recorded,
         stats,
         sys,
         tinytorch,
@@ -252,6 +253,7 @@ def _(
     narrow_name,
     published,
     real,
+    recorded,
     same,
     scenarios,
     stats,
@@ -260,7 +262,7 @@ def _(
     timings,
     wide_name,
 ):
-    _in_browser = sys.platform == "emscripten"
+    _in_browser = recorded.in_browser()
     results = {
         "platform": "pyodide" if _in_browser else "native",
         "models": [narrow_name, wide_name],

@@ -11,7 +11,6 @@ app = marimo.App(width="medium", app_title="20 Capstone")
 
 @app.cell(hide_code=True)
 def _():
-    import sys
     import tempfile
     from pathlib import Path
 
@@ -20,7 +19,7 @@ def _():
     from tinytorch.capstone import EVENTS, evaluate, leaderboard
     from tinytorch.capstone.events import get_event, settings, sized
     from tinytorch.capstone.reference import BASELINES, OPTIMIZED
-    from tinytorch.course import olympics, progress, recording
+    from tinytorch.course import olympics, progress, recorded, recording
     from tinytorch.course.results import published
     from tinytorch.datasets import DatasetError
 
@@ -37,10 +36,10 @@ def _():
         olympics,
         progress,
         published,
+        recorded,
         recording,
         settings,
         sized,
-        sys,
         tempfile,
     )
 
@@ -112,9 +111,9 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(budget, event_choice, get_event, mo, olympics, settings, sized, sys):
+def _(budget, event_choice, get_event, mo, olympics, recorded, settings, sized):
     event_name = event_choice.value
-    browser = sys.platform == "emscripten"
+    browser = recorded.in_browser()
     event = (sized(get_event(event_name), budget["sizes"]) if budget["sizes"] and event_name == "generation"
              else olympics.event_for(event_name))
     queries = budget["queries"] or olympics.queries_for(event_name)

@@ -11,13 +11,11 @@ app = marimo.App(width="medium", app_title="2018 MLPerf-style Torch Olympics")
 
 @app.cell(hide_code=True)
 def _():
-    import sys
-
     import marimo as mo
 
     from tinytorch.capstone import EVENTS, evaluate, leaderboard
     from tinytorch.capstone.reference import BASELINES, OPTIMIZED
-    from tinytorch.course import milestone_goals, olympics, progress, recording
+    from tinytorch.course import milestone_goals, olympics, progress, recorded, recording
     from tinytorch.course.results import published
     from tinytorch.datasets import DatasetError
 
@@ -33,8 +31,8 @@ def _():
         olympics,
         progress,
         published,
+        recorded,
         recording,
-        sys,
     )
 
 
@@ -79,8 +77,8 @@ def _():
 
 
 @app.cell(hide_code=True)
-def _(EVENTS, budget, mo, olympics, sys):
-    browser = sys.platform == "emscripten"
+def _(EVENTS, budget, mo, olympics, recorded):
+    browser = recorded.in_browser()
     events = budget["events"] or list(EVENTS)
     plan = {name: (olympics.event_for(name, browser) if not (budget["sizes"] and name == "generation")
                    else olympics.sized(olympics.get_event(name), budget["sizes"]),
