@@ -16,14 +16,14 @@ read and whose tracebacks they debug, is not in these archives and keeps its sou
 that does not compile keeps its source. A wheel keeps its name, so the lock file and the PEP 503
 index need no change; its RECORD lists the new files.
 
-This file has two halves: `compile_archive` runs inside Pyodide (standard library only, any
-Python), `precompile` runs on the build machine and drives it, caching each result by the
-archive's and this file's content and the Pyodide version.
+This file has two halves: `compile_archive` runs inside Pyodide (it and what it imports use
+the standard library only, any Python), `precompile` runs on the build machine and drives it,
+caching each result by the archive's content, the content of the code that writes it, and the
+Pyodide version.
 """
 
 from __future__ import annotations
 
-import base64
 import fcntl
 import hashlib
 import importlib._bootstrap_external as bootstrap
@@ -37,6 +37,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from wasm.selfhost import repack
+from wasm.selfhost.repack import record_row
 from wasm.selfhost.runtime import RuntimeUnavailable
 
 RUNNER = Path(__file__).with_name("run_script.mjs")
@@ -104,9 +106,7 @@ def _rewrite_record(record: str, renamed: dict[str, str], archive: zipfile.ZipFi
     for line in record.splitlines():
         path = line.rsplit(",", 2)[0]
         if path in renamed:
-            data = archive.read(renamed[path])
-            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-            line = f"{renamed[path]},sha256={digest},{len(data)}"
+            line = record_row(renamed[path], archive.read(renamed[path]))
         rows.append(line)
     return "\n".join(rows) + "\n"
 
@@ -118,7 +118,9 @@ def precompile(archives: list[Path], runtime_dir: Path, cache_dir: Path, log=pri
     Raises BytecodeUnavailable, saying what is missing, if Node.js cannot run that Pyodide.
     """
     pyodide_version = json.loads((runtime_dir / "package.json").read_text())["version"]
-    tool = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    # the code that writes the archives: this file and the RECORD row it borrows
+    writer = b"".join(path.read_bytes() for path in (Path(__file__), Path(repack.__file__)))
+    tool = hashlib.sha256(writer).hexdigest()[:12]
     folder = cache_dir / f"{pyodide_version}-{tool}"
     folder.mkdir(parents=True, exist_ok=True)
     cached = {a: folder / f"{hashlib.sha256(a.read_bytes()).hexdigest()[:24]}-{a.name}" for a in archives}

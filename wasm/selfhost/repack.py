@@ -84,10 +84,15 @@ def _package_root(members, pkg: str) -> PurePosixPath | None:
     return min(candidates, key=lambda p: len(p.parts), default=None)
 
 
+def record_row(arcname: str, data: bytes) -> str:
+    """A wheel RECORD's row for a file: its path, urlsafe-base64 sha256 without padding, size."""
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{arcname},sha256={digest},{len(data)}"
+
+
 def _record(files: dict[str, bytes], dist_info: str) -> bytes:
     out = io.StringIO()
     for arcname in sorted(files):
-        digest = base64.urlsafe_b64encode(hashlib.sha256(files[arcname]).digest()).rstrip(b"=").decode()
-        out.write(f"{arcname},sha256={digest},{len(files[arcname])}\n")
+        out.write(record_row(arcname, files[arcname]) + "\n")
     out.write(f"{dist_info}/RECORD,,\n")
     return out.getvalue().encode()
