@@ -187,7 +187,7 @@ def _(datasets, image_source, mo):
             gallery_note = mo.callout(mo.md(
                 f"**MNIST is not available here**, so the digits are shown instead. Set the "
                 f"environment variable `TINYTORCH_DATA` to a data folder holding "
-                f"`mnist/t10k-images-idx3-ubyte.gz` (or go online).\n\n```\n{_error}\n```"), kind="warn")
+                f"`mnist/t10k-images-idx3-ubyte.gz` (or go online).\n\n```text\n{_error}\n```"), kind="warn")
     if image_source.value != "mnist" or gallery_note is not None:
         images, image_labels = datasets.load_digits()
         pixel_max = 16

@@ -101,7 +101,7 @@ def _(datasets, mo):
         digits_note = mo.callout(mo.md(
             f"**MNIST is not available here**, so the 8×8 UCI digits (shipped with tinytorch) are "
             f"used instead. Set the environment variable `TINYTORCH_DATA` to a data folder holding "
-            f"`mnist/` (or go online) for 28×28 MNIST.\n\n```\n{_error}\n```"), kind="warn")
+            f"`mnist/` (or go online) for 28×28 MNIST.\n\n```text\n{_error}\n```"), kind="warn")
     digit_max = 255 if digit_images.shape[-1] == 28 else 16
     return digit_images, digit_labels, digit_max, digits_note
 

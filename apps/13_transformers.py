@@ -274,7 +274,7 @@ def _(
     _p = next_token_probabilities(_logits, temperature.value, _k)[0]
     _top = np.argsort(-_p)[:15]
     mo.hstack([
-        mo.md(f"```\n{_text}\n```"),
+        mo.md(f"```text\n{_text}\n```"),
         charts.bar([{"next character": repr(corpus.tokenizer.decode([int(i)])), "probability": float(_p[i])}
                     for i in _top], "next character", "probability",
                    title=f"next-character distribution, τ = {temperature.value}, top-k = {_k or 'all'}",

@@ -169,10 +169,10 @@ def _(budget, charts, kernels, mo, profiled_step, published, recorded, steps):
                         + " of the op time" for t in _tops)),
         mo.ui.tabs({s.name: mo.vstack([
             mo.md("**By op** (forward and backward separately; FLOP/B is the arithmetic intensity):"),
-            mo.md(f"```\n{s.prof.table(limit=12)}\n```"),
+            mo.md(f"```text\n{s.prof.table(limit=12)}\n```"),
             mo.md("**By module** (inclusive: `Sequential` is the whole model, `Sequential.3` its "
                   "fourth layer):"),
-            mo.md(f"```\n{s.prof.table(by='module', limit=10)}\n```"),
+            mo.md(f"```text\n{s.prof.table(by='module', limit=10)}\n```"),
         ]) for s in steps}),
     ])
     return (profile_results,)
@@ -257,7 +257,7 @@ def _(budget, mo, profiled_step, published, recorded, roof, steps):
               f"*{_best['op']}*, reached {_best['achieved_gflops']:.2f} GFLOP/s."),
         roof.chart(_placed).properties(title="every op kind of both steps on this machine's roofline",
                                        width=460, height=300),
-        mo.md(f"```\n{roof.table(_placed)}\n```"),
+        mo.md(f"```text\n{roof.table(_placed)}\n```"),
         mo.md(recorded.table(profiled_step.RECORDED)),
         mo.md("In the browser the ridge point is far to the left: without BLAS the arithmetic is slow, "
               "so most ops are compute bound there, while natively (a BLAS matmul tens of times faster, "

@@ -196,9 +196,9 @@ def _(budget, corpus, mo, runs):
         mo.md(f"The {_longest['new_tokens']} characters after *{budget['prompt']}*, without the cache "
               f"and with it:"),
         mo.hstack([
-            mo.md("**without** (`use_cache=False`)\n\n```\n" + budget["prompt"]
+            mo.md("**without** (`use_cache=False`)\n\n```text\n" + budget["prompt"]
                   + corpus.tokenizer.decode(_longest["uncached"].tolist()) + "\n```"),
-            mo.md("**with** (`use_cache=True`)\n\n```\n" + budget["prompt"]
+            mo.md("**with** (`use_cache=True`)\n\n```text\n" + budget["prompt"]
                   + corpus.tokenizer.decode(_longest["cached"].tolist()) + "\n```"),
         ], widths="equal", wrap=True),
         mo.md(f"Over the {len(runs)} runs: {_verdict}."),
@@ -296,7 +296,7 @@ def _(mo):
     Natively, NumPy's BLAS makes the uncached matrix products cheap, so the cache saves less
     than in the browser, where every product runs without BLAS. Reproduce with
 
-    ```
+    ```text
     python bench/bench_optimization.py --only kv --rounds 3
     python bench/bench_optimization.py --only kv --rounds 1 --new-tokens 32 64 128 256 --pyodide
     ```

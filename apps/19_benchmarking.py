@@ -321,7 +321,7 @@ def _(mo):
     4.19 ms** for 784-512-10 (96.50%); one query interleaved, mlp-16 / mlp-64 = **0.888×**
     [0.875, 0.896], p = 0.0005, significant. Reproduce with
 
-    ```
+    ```text
     OPENBLAS_NUM_THREADS=1 TINYTORCH_DATA=<your data mirror> python bench/bench_benchmarking.py --out results/
     ```
 

@@ -120,7 +120,7 @@ def _(mnist_error, mo):
     its three siblings (or connect to the internet, and tinytorch downloads and checks them);
     in the browser, the course site serves them. What the loader said:
 
-    ```
+    ```text
     {mnist_error}
     ```
     """), kind="danger")

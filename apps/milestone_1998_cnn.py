@@ -333,7 +333,7 @@ def _(mo):
     birds, cats, ...). Objects vary in pose, size, colour and background, so it needs more
     filters, more layers and far more computation than digits. The project's native recipe,
 
-    ```
+    ```text
     python -m milestones.cnn_1998 --dataset cifar10
     ```
 

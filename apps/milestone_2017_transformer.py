@@ -178,7 +178,7 @@ def _(
     training = live.LiveTraining(
         budget["steps"], title="Training", validate=grade, validate_every=max(budget["steps"] // 10, 1),
         extra=lambda run: [mo.md(f"**Sample at step {samples[-1][0]}** (temperature 0.8):\n\n"
-                                 f"```\n{samples[-1][3].strip()}\n```")] if samples else [])
+                                 f"```text\n{samples[-1][3].strip()}\n```")] if samples else [])
     trainer = Trainer(model, optimizer, loss_fn=language.next_token_loss, max_grad_norm=1.0,
                       callbacks=[language.ScheduleEachBatch(schedule), training])
     trainer.fit(corpus.batches(budget["batch_size"], budget["context"], budget["steps"]), interruptible=True)
@@ -227,7 +227,7 @@ def _(budget, corpus, language, mo, model, published, recording, samples, traini
         mo.md(f"**Two samples** of {3 * budget['sample_length']} characters (temperature 0.8); "
               f"**{results['real_word_share']:.0%}** of their words of three or more letters are words "
               "of the training text:"),
-        *[mo.md(f"```\n{g.strip()}\n```") for g in _generated],
+        *[mo.md(f"```text\n{g.strip()}\n```") for g in _generated],
     ])
     return (results,)
 

@@ -33,7 +33,7 @@ def missing_callout(dataset: str, files: str, error: str, on_the_site: str, kind
 **`TINYTORCH_DATA`** to a data folder holding {files} (or connect to the internet, and
 tinytorch downloads and checks them). In the browser, {on_the_site}. What the loader said:
 
-```
+```text
 {error}
 ```
 """), kind=kind)
