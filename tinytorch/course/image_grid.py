@@ -42,9 +42,9 @@ def image_grid(images, captions: list[str], columns: int = 8, scale: int = 3, ti
     y = alt.Y("row:Q", axis=None, scale=alt.Scale(domain=[rows - 0.5, -0.5], nice=False))
     base = alt.Chart(fast_data(records))
     pictures = base.mark_image(width=width * scale, height=height * scale, yOffset=-6).encode(
-        x=x, y=y, url="url:N", tooltip=alt.Tooltip("tip:N", title=""))
+        x=x, y=y, url=alt.Url("url:N"), tooltip=alt.Tooltip("tip:N", title=""))
     text = base.mark_text(baseline="top", dy=height * scale / 2 - 3, fontSize=11).encode(
-        x=x, y=y, text="caption:N")
+        x=x, y=y, text=alt.Text("caption:N"))
     return (alt.layer(pictures, text).properties(title=title, width=cell_w * columns, height=cell_h * rows)
             .configure_view(strokeWidth=0))
 
