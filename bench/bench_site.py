@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import sys
 import tempfile
@@ -155,21 +156,41 @@ def downloaded(base: str, site: Path, urls: list[str]) -> dict:
 
 
 def first_visits(site: Path, against: Path | None, apps: list[dict], timeout: float,
-                 views: tuple[str, ...] = ("embed", "edit")) -> list[dict]:
+                 views: tuple[str, ...] = ("embed", "edit"), repeat: int = 1) -> list[dict]:
     """`first_visit` for `views` of every app in `apps`; with `against` (main's site), each
-    page is measured there first, then on `site`, and kept as the row's "before"."""
+    page is measured there first, then on `site`, and kept as the row's "before". With
+    `repeat`, each page is visited that many times (each in a fresh profile, interleaved with
+    `against`) and the row is the visit with the median time to every cell run, with every
+    visit's times beside it: one visit varies by a second or more on this 2-core machine."""
     rows = []
     with serving(site) as base, contextlib.ExitStack() as stack:
         other = stack.enter_context(serving(against)) if against else None
         for app in apps:
             for view in views:
-                was = first_visit(other, against, app[view], timeout) if other else None
-                row = first_visit(base, site, app[view], timeout)
+                was, now = [], []
+                for _ in range(repeat):
+                    if other:
+                        was.append(first_visit(other, against, app[view], timeout))
+                    now.append(first_visit(base, site, app[view], timeout))
+                row = _median_visit(now)
                 if was:
-                    row["before"] = was
+                    row["before"] = _median_visit(was)
                 rows.append(row)
                 print(json.dumps(row), flush=True)
     return rows
+
+
+def _median_visit(visits: list[dict]) -> dict:
+    """The visit with the median time to every cell run (a failed one counts as slowest), and
+    with several, every visit's first- and second-visit times as "runs"."""
+    def key(visit):
+        return visit.get("all_run_s", math.inf)
+    row = dict(sorted(visits, key=key)[len(visits) // 2])
+    if len(visits) > 1:
+        row["runs"] = {"all_run_s": sorted(key(v) for v in visits),
+                       "second_visit_all_run_s": sorted(v["second_visit"].get("all_run_s", math.inf)
+                                                        for v in visits)}
+    return row
 
 
 def before_after(rows: list[dict], before: str) -> str:
@@ -183,7 +204,9 @@ def before_after(rows: list[dict], before: str) -> str:
     for r in rows:
         was = r.get("before") or BEFORE.get(r["page"], {})
         again, was_again = r.get("second_visit", {}), was.get("second_visit", {})
-        lines.append(f"| {r['page']} | {cell(was, r, 'first_output_s')} | {cell(was, r, 'all_run_s')} "
+        spread = r.get("runs", {}).get("all_run_s")
+        spread = f" ({min(spread)}-{max(spread)})" if spread else ""
+        lines.append(f"| {r['page']} | {cell(was, r, 'first_output_s')} | {cell(was, r, 'all_run_s')}{spread} "
                      f"| {cell(was, r, 'download_mb')} | {cell(was_again, again, 'first_output_s')} / "
                      f"{cell(was_again, again, 'all_run_s')} |")
     return "\n".join(lines)
@@ -204,6 +227,8 @@ def main() -> int:
                     help="per app, both views: first output, every cell run, bytes downloaded; "
                     "printed beside the figures measured on main (BEFORE)")
     ap.add_argument("--views", default="embed,edit", help="with --first-visit: embed, edit or both")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="with --first-visit: visits per page (fresh profile each); the median is shown")
     ap.add_argument("--against", type=Path,
                     help="with --first-visit: a site built from main, measured in turn with --site "
                     "(each page of one, then of the other) so both see the same machine load")
@@ -254,7 +279,8 @@ def main() -> int:
         out["apps"] = []
         if args.first_visit:
             apps = [a for a in manifest["apps"] if not wanted or a["stem"] in wanted]
-            out["apps"] = first_visits(site, args.against, apps, args.timeout, tuple(args.views.split(",")))
+            out["apps"] = first_visits(site, args.against, apps, args.timeout, tuple(args.views.split(",")),
+                                       args.repeat)
             print(before_after(out["apps"], "main, interleaved" if args.against else "main, recorded"))
         with serving(site) as base:
             for app in manifest["apps"]:
