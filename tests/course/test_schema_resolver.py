@@ -27,7 +27,6 @@ def old_jsonschema(monkeypatch):
     """jsonschema < 4.18 as altair and `schema_resolver` see it; RefResolver restored after."""
     monkeypatch.setattr(schema_resolver, "legacy_jsonschema", lambda: True)
     monkeypatch.setattr(schemapi, "_use_referencing_library", lambda: False)
-    monkeypatch.setattr(RefResolver, "from_schema", RefResolver.from_schema)
     made = []  # resolvers the original from_schema made
     original = RefResolver.from_schema.__func__
     monkeypatch.setattr(RefResolver, "from_schema", classmethod(

@@ -17,25 +17,30 @@ def _alt():
     return alt
 
 
-def tooltips(alt, *shorthands: str) -> list:
+def tooltips(*shorthands: str) -> list:
     """Tooltip channels for `"field:type"` shorthands. The helpers write every channel as an
     object (`alt.X2("x2:Q")`, not `x2="x2:Q"`): altair turns a bare string into its channel by
     hashing every class of the Vega-Lite schema anew, ~5 ms a string in the browser."""
-    return [alt.Tooltip(s) for s in shorthands]
+    return [_alt().Tooltip(s) for s in shorthands]
+
+
+def _curve_encoding(x: str, y: str, color: str | None, log_x: bool, log_y: bool) -> dict:
+    """Quantitative x and y (each on a linear or log scale), their tooltips, and a colour per
+    `color` category if given: what `line` and `marked_line` draw their curves with."""
+    alt = _alt()
+    enc = {"x": alt.X(f"{x}:Q", scale=alt.Scale(type="log" if log_x else "linear")),
+           "y": alt.Y(f"{y}:Q", scale=alt.Scale(type="log" if log_y else "linear")),
+           "tooltip": tooltips(f"{x}:Q", f"{y}:Q", *([f"{color}:N"] if color else []))}
+    if color:
+        enc["color"] = alt.Color(f"{color}:N")
+    return enc
 
 
 def line(records: list[dict], x: str, y: str, color: str | None = None, title: str = "",
          log_x: bool = False, log_y: bool = False, width: int = 420, height: int = 260):
     """A line chart with points, e.g. time against size for several implementations."""
-    alt = _alt()
-    enc = {
-        "x": alt.X(f"{x}:Q", scale=alt.Scale(type="log" if log_x else "linear")),
-        "y": alt.Y(f"{y}:Q", scale=alt.Scale(type="log" if log_y else "linear")),
-        "tooltip": tooltips(alt, f"{x}:Q", f"{y}:Q", *([f"{color}:N"] if color else [])),
-    }
-    if color:
-        enc["color"] = alt.Color(f"{color}:N")
-    return (alt.Chart(fast_data(records)).mark_line(point=True).encode(**enc)
+    enc = _curve_encoding(x, y, color, log_x, log_y)
+    return (_alt().Chart(fast_data(records)).mark_line(point=True).encode(**enc)
             .properties(title=title, width=width, height=height))
 
 
@@ -92,7 +97,7 @@ def heatmap(matrix: np.ndarray, x_title: str = "", y_title: str = "", title: str
         x=alt.X("col:N", title=x_title, sort=[str(v) for v in xl]),
         y=alt.Y("row:N", title=y_title, sort=[str(v) for v in yl]))
     chart = base.mark_rect().encode(color=alt.Color("value:Q", scale=alt.Scale(scheme="blues")),
-                                    tooltip=tooltips(alt, "row:N", "col:N", "value:Q"))
+                                    tooltip=tooltips("row:N", "col:N", "value:Q"))
     if annotate:
         chart = chart + base.mark_text(fontSize=10).encode(text=alt.Text("value:Q", format=".0f"))
     return chart.properties(title=title, width=width, height=width * len(yl) / max(len(xl), 1))
@@ -130,7 +135,7 @@ def bar(records: list[dict], x: str, y: str, title: str = "", width: int = 360, 
     """A bar per category, e.g. bytes per dtype."""
     alt = _alt()
     return (alt.Chart(fast_data(records)).mark_bar()
-            .encode(x=alt.X(f"{x}:N", sort=None), y=alt.Y(f"{y}:Q"), tooltip=tooltips(alt, f"{x}:N", f"{y}:Q"))
+            .encode(x=alt.X(f"{x}:N", sort=None), y=alt.Y(f"{y}:Q"), tooltip=tooltips(f"{x}:N", f"{y}:Q"))
             .properties(title=title, width=width, height=height))
 
 
@@ -160,11 +165,7 @@ def marked_line(records: list[dict], x: str, y: str, marks: list[dict], color: s
     on a dashed vertical rule, e.g. a chosen x on an activation and on its derivative. `marks`
     are records with the same fields as `records`."""
     alt = _alt()
-    enc = {"x": alt.X(f"{x}:Q", scale=alt.Scale(type="log" if log_x else "linear")),
-           "y": alt.Y(f"{y}:Q", scale=alt.Scale(type="log" if log_y else "linear")),
-           "tooltip": tooltips(alt, f"{x}:Q", f"{y}:Q", *([f"{color}:N"] if color else []))}
-    if color:
-        enc["color"] = alt.Color(f"{color}:N")
+    enc = _curve_encoding(x, y, color, log_x, log_y)
     curves = alt.Chart(fast_data(records)).mark_line().encode(**enc)
     marked = alt.Chart(fast_data(marks))
     rule = marked.mark_rule(strokeDash=[4, 4], color="gray").encode(x=enc["x"])
@@ -210,7 +211,7 @@ def landscape(values: np.ndarray, xs: np.ndarray, ys: np.ndarray, x_title: str =
     points = (alt.Chart(fast_data(list(marks)))
               .mark_point(size=140, filled=True, color="white", stroke="black", strokeWidth=1)
               .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), shape=alt.Shape("label:N", title=""),
-                      tooltip=tooltips(alt, "label:N")))
+                      tooltip=tooltips("label:N")))
     layers = [grid, points] if len(marks) else [grid]
     return alt.layer(*layers).properties(title=title, width=width, height=height or width)
 
@@ -227,7 +228,7 @@ def stacked_bar(records: list[dict], x: str, y: str, color: str, title: str = ""
                     y=alt.Y(f"{y}:Q", stack="zero", title=y),
                     color=alt.Color(f"{color}:N", sort=parts, title=color),
                     order=alt.Order("_part:Q", sort="ascending"),
-                    tooltip=[*tooltips(alt, f"{x}:N", f"{color}:N"), alt.Tooltip(f"{y}:Q", format=",.3f")])
+                    tooltip=[*tooltips(f"{x}:N", f"{color}:N"), alt.Tooltip(f"{y}:Q", format=",.3f")])
             .properties(title=title, width=width, height=height))
 
 
@@ -316,7 +317,7 @@ def decision_regions(predict: Callable[[np.ndarray], np.ndarray], points: np.nda
     scatter = alt.Chart(fast_data(dots)).mark_circle(size=30, stroke="black", strokeWidth=0.5,
                                                      opacity=0.9).encode(
         x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), color=color,
-        tooltip=tooltips(alt, "x:Q", "y:Q", "class:N"))
+        tooltip=tooltips("x:Q", "y:Q", "class:N"))
     return alt.layer(background, scatter).properties(title=title, width=size, height=size)
 
 
@@ -334,7 +335,7 @@ def strips(records: list[dict], x: str, row: str, status: str, mark_x: float | N
     layers = [alt.Chart(fast_data(cells)).mark_rect().encode(
         x=alt.X(f"{x}:Q", title=x), x2=alt.X2("_x2:Q"), y=alt.Y(f"{row}:N", title=None, sort=rows),
         color=alt.Color(f"{status}:N", title=status, scale=scale),
-        tooltip=tooltips(alt, f"{row}:N", f"{x}:Q", f"{status}:N"))]
+        tooltip=tooltips(f"{row}:N", f"{x}:Q", f"{status}:N"))]
     if mark_x is not None:
         layers.append(alt.Chart(fast_data([{x: mark_x}])).mark_rule(color="black", strokeDash=[4, 4])
                       .encode(x=alt.X(f"{x}:Q")))
@@ -352,6 +353,6 @@ def tiles(records: list[dict], x: str, y: str, color: str, text: str, title: str
         y=alt.Y(f"{y}:O", sort=ys, title=y))
     rects = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color(f"{color}:N", title=color, scale=alt.Scale(scheme="tableau20")),
-        tooltip=tooltips(alt, f"{y}:O", f"{x}:O", f"{text}:N", f"{color}:N"))
+        tooltip=tooltips(f"{y}:O", f"{x}:O", f"{text}:N", f"{color}:N"))
     labels = base.mark_text(fontSize=10).encode(text=alt.Text(f"{text}:N"))
     return alt.layer(rects, labels).properties(title=title, width=cell * len(xs), height=cell * len(ys))

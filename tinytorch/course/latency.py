@@ -115,11 +115,11 @@ def distribution_chart(samples: dict[str, np.ndarray], medians: dict[str, float]
             .encode(x=alt.X("start:Q", title="µs per call; the last bin holds the slowest 1%"),
                     x2=alt.X2("end:Q"), y=alt.Y("count:Q", stack=None, title="calls"),
                     color=alt.Color("system:N"),
-                    tooltip=charts.tooltips(alt, "system:N", "start:Q", "end:Q", "count:Q")))
+                    tooltip=charts.tooltips("system:N", "start:Q", "end:Q", "count:Q")))
     rules = (alt.Chart(charts.fast_data([{"system": n, "median": v * 1e6} for n, v in medians.items()]))
              .mark_rule(strokeWidth=2, strokeDash=[4, 2])
              .encode(x=alt.X("median:Q"), color=alt.Color("system:N"),
-                     tooltip=charts.tooltips(alt, "system:N", "median:Q")))
+                     tooltip=charts.tooltips("system:N", "median:Q")))
     return (bars + rules).properties(title=title, width=width, height=height)
 
 
