@@ -204,9 +204,10 @@ def before_after(rows: list[dict], before: str) -> str:
     for r in rows:
         was = r.get("before") or BEFORE.get(r["page"], {})
         again, was_again = r.get("second_visit", {}), was.get("second_visit", {})
-        spread = r.get("runs", {}).get("all_run_s")
-        spread = f" ({min(spread)}-{max(spread)})" if spread else ""
-        lines.append(f"| {r['page']} | {cell(was, r, 'first_output_s')} | {cell(was, r, 'all_run_s')}{spread} "
+        runs = r.get("runs", {}).get("all_run_s")
+        spread = f" ({min(runs)}-{max(runs)})" if runs else ""
+        lines.append(f"| {r['page']} | {cell(was, r, 'first_output_s')} | {cell(was, r, 'all_run_s')}"
+                     f"{spread} "
                      f"| {cell(was, r, 'download_mb')} | {cell(was_again, again, 'first_output_s')} / "
                      f"{cell(was_again, again, 'all_run_s')} |")
     return "\n".join(lines)

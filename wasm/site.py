@@ -135,9 +135,8 @@ def _build_into(partial, opts, report, apps, marimo_version, pyodide_version, lo
         lock_file = runtime_dir / "pyodide-lock.json"
         if opts.self_host:
             with _timed(report.seconds, "self_host"):
-                lock_file = _vendor(
-                    opts, report, partial / "pyodide", runtime_dir, upstream, staged, wheel, marimo_version, log
-                )
+                lock_file = _vendor(opts, report, partial / "pyodide", runtime_dir, upstream, staged, wheel,
+                                    marimo_version, log)
             for page in pages:
                 point_at_site(page, partial / "pyodide")
             log(f"self-hosted: Pyodide runtime and wheels in {opts.out.name}/pyodide/")

@@ -112,8 +112,8 @@ def test_pyodide_compiles_for_its_own_python_and_the_result_is_cached(tmp_path):
         "import importlib.util, marshal, sys, zipfile\n"
         "data = zipfile.ZipFile('/host' + sys.argv[1]).read('demo/core.pyc')\n"
         "print(data[:4] == importlib.util.MAGIC_NUMBER, list(marshal.loads(data[16:]).co_positions())[1])\n")
-    node = subprocess.run(["node", str(bytecode.RUNNER), str(runtime), str(tmp_path), "inspect_pyc", str(wheel)],
-                          capture_output=True, text=True)
+    node = subprocess.run(["node", str(bytecode.RUNNER), str(runtime), str(tmp_path), "inspect_pyc",
+                           str(wheel)], capture_output=True, text=True)
     assert node.returncode == 0, node.stderr
     assert node.stdout.strip() == "True (1, 1, None, None)"  # line 1, no columns
 

@@ -9,7 +9,7 @@ so a page asks nothing of any other host (`<site>/pyodide/`). One idea per modul
 | `sources` | where each wheel comes from: a local folder, the cache, PyPI via pip, or a repack |
 | `resolve` | the closure of packages the apps need in the browser |
 | `lockfile` | `pyodide-lock.json` entries for the vendored wheels, and its verification |
-| `bytecode` | the wheels' and the standard library's modules compiled by Pyodide's own Python (`run_script.mjs` runs it under Node), so no page compiles them again |
+| `bytecode` | every module compiled once, by Pyodide's own Python under Node (`run_script.mjs`) |
 | `mirror` | assembles `<site>/pyodide/`: runtime, wheels (as bytecode), lock file, a PEP 503 index |
 
 numpy's Pyodide wheel, on no registry and so supplied by hand, is named once in
