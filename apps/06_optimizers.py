@@ -11,7 +11,6 @@ app = marimo.App(width="medium", app_title="06 Optimizers")
 
 @app.cell(hide_code=True)
 def _():
-    import altair as alt
     import marimo as mo
     import numpy as np
 
@@ -19,6 +18,8 @@ def _():
     import tinytorch.nn as nn
     from tinytorch.course import charts, checks, measure, progress
     from tinytorch.course.exercises import optimizers as exercises
+
+    alt = charts.altair()  # imported after tinytorch.course: quicker in the browser
 
     return alt, charts, checks, exercises, measure, mo, nn, np, progress, tinytorch
 

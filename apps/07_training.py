@@ -11,7 +11,6 @@ app = marimo.App(width="medium", app_title="07 Training")
 
 @app.cell(hide_code=True)
 def _():
-    import altair as alt
     import marimo as mo
     import numpy as np
 
@@ -21,6 +20,8 @@ def _():
     from tinytorch.core.training import Trainer
     from tinytorch.course import charts, checks, live, measure, progress, toy
     from tinytorch.course.exercises import training as exercises
+
+    alt = charts.altair()  # imported after tinytorch.course: quicker in the browser
 
     return (
         DataLoader,

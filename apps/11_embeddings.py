@@ -11,7 +11,6 @@ app = marimo.App(width="medium", app_title="11 Embeddings")
 
 @app.cell(hide_code=True)
 def _():
-    import altair as alt
     import marimo as mo
     import numpy as np
 
@@ -25,6 +24,8 @@ def _():
     from tinytorch.course import charts, checks, live, measure, progress, projection, similarity
     from tinytorch.course.exercises import embeddings as exercises
     from tinytorch.datasets import text as texts
+
+    alt = charts.altair()  # imported after tinytorch.course: quicker in the browser
 
     return (
         CharTokenizer,

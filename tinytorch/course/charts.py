@@ -11,7 +11,13 @@ from collections.abc import Callable
 import numpy as np
 
 
-def _alt():
+def altair():
+    """The altair module, imported on first use. Apps take it from here (`alt = charts.altair()`)
+    rather than importing it before `tinytorch.course`: importing altair builds a property setter
+    for every channel class, each resolving a reference in Vega-Lite's schema, and with the
+    browser's jsonschema (4.17) each resolution indexes the whole schema again unless
+    `tinytorch.course` has first shared one resolver (`schema_resolver`): 0.75 s instead of
+    0.30 s under Pyodide."""
     import altair as alt
 
     return alt
@@ -21,13 +27,13 @@ def tooltips(*shorthands: str) -> list:
     """Tooltip channels for `"field:type"` shorthands. The helpers write every channel as an
     object (`alt.X2("x2:Q")`, not `x2="x2:Q"`): altair turns a bare string into its channel by
     hashing every class of the Vega-Lite schema anew, ~5 ms a string in the browser."""
-    return [_alt().Tooltip(s) for s in shorthands]
+    return [altair().Tooltip(s) for s in shorthands]
 
 
 def _curve_encoding(x: str, y: str, color: str | None, log_x: bool, log_y: bool) -> dict:
     """Quantitative x and y (each on a linear or log scale), their tooltips, and a colour per
     `color` category if given: what `line` and `marked_line` draw their curves with."""
-    alt = _alt()
+    alt = altair()
     enc = {"x": alt.X(f"{x}:Q", scale=alt.Scale(type="log" if log_x else "linear")),
            "y": alt.Y(f"{y}:Q", scale=alt.Scale(type="log" if log_y else "linear")),
            "tooltip": tooltips(f"{x}:Q", f"{y}:Q", *([f"{color}:N"] if color else []))}
@@ -40,13 +46,13 @@ def line(records: list[dict], x: str, y: str, color: str | None = None, title: s
          log_x: bool = False, log_y: bool = False, width: int = 420, height: int = 260):
     """A line chart with points, e.g. time against size for several implementations."""
     enc = _curve_encoding(x, y, color, log_x, log_y)
-    return (_alt().Chart(fast_data(records)).mark_line(point=True).encode(**enc)
+    return (altair().Chart(fast_data(records)).mark_line(point=True).encode(**enc)
             .properties(title=title, width=width, height=height))
 
 
 def training_curves(history: list[dict], metrics: tuple = ("loss", "accuracy")):
     """Train/validation curves per epoch (or step) from `Trainer.history`-style records."""
-    alt = _alt()
+    alt = altair()
     charts = []
     for metric in metrics:
         rows = [{"step": h.get("epoch", i), "value": h[key], "split": key.split("_")[0]}
@@ -64,7 +70,7 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], points: np.nd
 
     `predict` maps an (n, 2) array to class indices (n,).
     """
-    alt = _alt()
+    alt = altair()
     lo, hi = points.min(axis=0) - 0.5, points.max(axis=0) + 0.5
     xs, ys = np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
     gx, gy = np.meshgrid(xs, ys)
@@ -87,7 +93,7 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], points: np.nd
 def heatmap(matrix: np.ndarray, x_title: str = "", y_title: str = "", title: str = "",
             x_labels=None, y_labels=None, annotate: bool = False, width: int = 300):
     """A matrix as coloured cells (confusion matrices, attention weights, weight matrices)."""
-    alt = _alt()
+    alt = altair()
     m = np.asarray(matrix)
     xl = list(range(m.shape[1])) if x_labels is None else list(x_labels)
     yl = list(range(m.shape[0])) if y_labels is None else list(y_labels)
@@ -133,7 +139,7 @@ def png(image: np.ndarray, scale: int = 3) -> bytes:
 
 def bar(records: list[dict], x: str, y: str, title: str = "", width: int = 360, height: int = 220):
     """A bar per category, e.g. bytes per dtype."""
-    alt = _alt()
+    alt = altair()
     return (alt.Chart(fast_data(records)).mark_bar()
             .encode(x=alt.X(f"{x}:N", sort=None), y=alt.Y(f"{y}:Q"), tooltip=tooltips(f"{x}:N", f"{y}:Q"))
             .properties(title=title, width=width, height=height))
@@ -142,7 +148,7 @@ def bar(records: list[dict], x: str, y: str, title: str = "", width: int = 360, 
 def rings(points: np.ndarray, color: str = "crimson", size: int = 260):
     """Open circles around chosen (n, 2) points, to layer over a 2-D chart with fields x and y:
     `decision_boundary(...) + rings(points[[i]])` marks the point an algorithm is using."""
-    alt = _alt()
+    alt = altair()
     rows = [{"x": float(a), "y": float(b)} for a, b in np.asarray(points, dtype=float).reshape(-1, 2)]
     return (alt.Chart(fast_data(rows))
             .mark_point(size=size, color=color, strokeWidth=2.5, filled=False)
@@ -155,7 +161,7 @@ def fast_data(records: list[dict]):
     (about a third of a second per 2,000 records natively, far more in the browser)."""
     import json
 
-    return _alt().Data(values=json.dumps(records), format={"type": "json"})
+    return altair().Data(values=json.dumps(records), format={"type": "json"})
 
 
 def marked_line(records: list[dict], x: str, y: str, marks: list[dict], color: str | None = None,
@@ -164,7 +170,7 @@ def marked_line(records: list[dict], x: str, y: str, marks: list[dict], color: s
     """Curves (no dots: they may have hundreds of points) with a few points marked by a large dot
     on a dashed vertical rule, e.g. a chosen x on an activation and on its derivative. `marks`
     are records with the same fields as `records`."""
-    alt = _alt()
+    alt = altair()
     enc = _curve_encoding(x, y, color, log_x, log_y)
     curves = alt.Chart(fast_data(records)).mark_line().encode(**enc)
     marked = alt.Chart(fast_data(marks))
@@ -177,7 +183,7 @@ def paths(records: list[dict], extent: float, group: str = "path", color: str | 
           title: str = "", size: int = 260):
     """Points in the plane joined in order within each `group` (fields x, y, order), on equal
     axes from -extent to extent: a grid and a shape, before and after a layer transforms them."""
-    alt = _alt()
+    alt = altair()
     scale = alt.Scale(domain=[-extent, extent])
     enc = {"x": alt.X("x:Q", scale=scale), "y": alt.Y("y:Q", scale=scale),
            "detail": alt.Detail(f"{group}:N"), "order": alt.Order("order:Q")}
@@ -194,7 +200,7 @@ def landscape(values: np.ndarray, xs: np.ndarray, ys: np.ndarray, x_title: str =
     """A function of two variables sampled on a grid, `values[i, j]` at (xs[j], ys[i]), as coloured
     cells on numeric axes (a loss landscape, a layer's outputs), with optional points on top: records with
     x, y and label (e.g. the minimum, the current parameters)."""
-    alt = _alt()
+    alt = altair()
     v = np.asarray(values, dtype=float)
     dx, dy = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2
     cells = [{"x": float(a - dx), "x2": float(a + dx), "y": float(b - dy), "y2": float(b + dy),
@@ -202,10 +208,10 @@ def landscape(values: np.ndarray, xs: np.ndarray, ys: np.ndarray, x_title: str =
     grid = alt.Chart(fast_data(cells)).mark_rect().encode(
         x=alt.X("x:Q", title=x_title, scale=alt.Scale(domain=[float(xs[0] - dx), float(xs[-1] + dx)],
                                                       nice=False)),
-        x2="x2:Q",
+        x2=alt.X2("x2:Q"),
         y=alt.Y("y:Q", title=y_title, scale=alt.Scale(domain=[float(ys[0] - dy), float(ys[-1] + dy)],
                                                       nice=False)),
-        y2="y2:Q",
+        y2=alt.Y2("y2:Q"),
         color=alt.Color("value:Q", title=value_title, scale=alt.Scale(scheme=scheme)),
         tooltip=[alt.Tooltip("value:Q", format=".3f")])
     points = (alt.Chart(fast_data(list(marks)))
@@ -220,7 +226,7 @@ def stacked_bar(records: list[dict], x: str, y: str, color: str, title: str = ""
                 width: int = 300, height: int = 240):
     """One bar per `x`, split into coloured parts by `color` (in the order they first appear),
     e.g. the bytes of parameters, gradients and optimizer state for each optimizer."""
-    alt = _alt()
+    alt = altair()
     parts = list(dict.fromkeys(r[color] for r in records))
     order = [{**r, "_part": parts.index(r[color])} for r in records]
     return (alt.Chart({"values": order}).mark_bar()
@@ -237,7 +243,7 @@ def dag(nodes: list[dict], edges: list[tuple], title: str = "", column_width: in
     """A directed acyclic graph drawn left to right in columns: each node (records with id, text,
     kind; `text` may hold line breaks) sits one column right of its furthest input, and edges
     (pairs of ids, from input to user) are lines between the boxes. Suits a computation graph."""
-    alt = _alt()
+    alt = altair()
     ids = [n["id"] for n in nodes]
     column = dict.fromkeys(ids, 0)
     for _ in range(len(ids)):  # longest path from a source; a few passes suffice for small graphs
@@ -292,7 +298,7 @@ def decision_regions(predict: Callable[[np.ndarray], np.ndarray], points: np.nda
     """
     import base64
 
-    alt = _alt()
+    alt = altair()
     points = np.asarray(points, dtype=np.float64)
     lo, hi = points.min(axis=0) - 0.5, points.max(axis=0) + 0.5
     xs, ys = np.linspace(lo[0], hi[0], resolution), np.linspace(hi[1], lo[1], resolution)  # top row first
@@ -326,7 +332,7 @@ def strips(records: list[dict], x: str, row: str, status: str, mark_x: float | N
     """One horizontal strip per `row`, coloured along a numeric `x` by a category `status`, e.g.
     whether each method's loss is finite, inf or nan as a scale grows; `mark_x` draws a rule.
     `colors` maps statuses to colours (the legend keeps that order)."""
-    alt = _alt()
+    alt = altair()
     xs = sorted({r[x] for r in records})
     step = min((b - a for a, b in zip(xs, xs[1:], strict=False)), default=1)
     cells = [{**r, "_x2": r[x] + step} for r in records]
@@ -346,7 +352,7 @@ def tiles(records: list[dict], x: str, y: str, color: str, text: str, title: str
     """A grid of labelled tiles, one per record at column `x` and row `y` (both taken in the
     order they first appear), coloured by the category `color` and labelled with `text`: e.g.
     which sample index lands at each position of each epoch, coloured by batch."""
-    alt = _alt()
+    alt = altair()
     xs, ys = list(dict.fromkeys(r[x] for r in records)), list(dict.fromkeys(r[y] for r in records))
     base = alt.Chart(fast_data(records)).encode(
         x=alt.X(f"{x}:O", sort=xs, title=x, axis=alt.Axis(labelAngle=0)),

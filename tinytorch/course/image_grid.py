@@ -12,7 +12,7 @@ import base64
 
 import numpy as np
 
-from tinytorch.course.charts import _alt, fast_data, png
+from tinytorch.course.charts import altair, fast_data, png
 
 
 def image_grid(images, captions: list[str], columns: int = 8, scale: int = 3, title: str = "",
@@ -28,7 +28,7 @@ def image_grid(images, captions: list[str], columns: int = 8, scale: int = 3, ti
     height, width = np.shape(images[0])[-2:]
     if any(np.shape(image)[-2:] != (height, width) for image in images):
         raise ValueError("image_grid's images must all have the same height and width")
-    alt = _alt()
+    alt = altair()
     # room for the caption below, and beside: about 6.5 px a character at font size 11
     cell_w = max(width * scale + 8, int(6.5 * max(len(c) for c in captions)) + 8)
     cell_h = height * scale + 18

@@ -110,7 +110,7 @@ def distribution_chart(samples: dict[str, np.ndarray], medians: dict[str, float]
     """Overlaid histograms (microseconds) with each system's median as a vertical rule."""
     from tinytorch.course import charts
 
-    alt = charts._alt()
+    alt = charts.altair()
     bars = (alt.Chart(charts.fast_data(histogram_records(samples, bins))).mark_bar(opacity=0.55)
             .encode(x=alt.X("start:Q", title="µs per call; the last bin holds the slowest 1%"),
                     x2=alt.X2("end:Q"), y=alt.Y("count:Q", stack=None, title="calls"),
