@@ -180,7 +180,7 @@ def _vendor(opts, report, dest, runtime_dir, lock, staged: Staged, wheel, marimo
         Target.from_lock_info(lock["info"]),
         expected_sha256={p["file_name"]: p["sha256"] for p in lock["packages"].values()},
     )
-    mirror = build_mirror(dest, runtime_dir, lock, roots, source, opts.cache_dir / "bytecode", log)
+    mirror = build_mirror(dest, runtime_dir, lock, roots, source, opts.cache_dir / "bytecode", wheel, log)
     report.notes += mirror.notes
     report.problems += [f"pyodide-lock.json: {p}" for p in mirror.problems]
     report.missing += missing_report(mirror.missing, opts.wheel_dirs)

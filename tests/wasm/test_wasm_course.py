@@ -71,6 +71,8 @@ def test_app_opens_and_runs_without_errors_offline(course_url, shared_browser, a
     assert browser.cell_errors(page, b.console) == []
     assert b.net.outside() == [], "requests left 127.0.0.1"
     assert b.net.failed == []
+    # every package came from the lock file in one load, none through micropip (wasm.selfhost.mirror)
+    assert not [line for line in b.console if "Loading from micropip" in line]
     # once Python runs, marimo's own page has replaced the build's copy, and the message is gone
     assert page.locator(".tt-prerendered, #tt-loading").count() == 0
 

@@ -102,6 +102,11 @@ def test_lock_file_matches_the_files(built_site):
     assert sorted(p.name for p in lock.parent.glob("*.whl")) == sorted(
         p["file_name"] for p in packages.values()
     )
+    # tinytorch is loaded from the lock file with what its course extra needs (no micropip step),
+    # as built: the same file as the wheel the pages' headers name, sources kept
+    assert packages["tinytorch"]["depends"] == sorted({"altair", "numpy"} & set(packages))
+    wheel = "tinytorch-0.1.0-py3-none-any.whl"
+    assert (lock.parent / wheel).read_bytes() == (built_site.path / "public" / "wheels" / wheel).read_bytes()
 
 
 def test_embedded_headers_install_tinytorch_from_the_site_with_satisfiable_pins(built_site):

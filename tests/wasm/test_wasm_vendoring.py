@@ -58,6 +58,8 @@ def test_read_wheel_and_browser_requirements(tmp_path, make_wheel):
     info = read_wheel(path)
     assert (info.key, str(info.version), info.imports) == ("demo-pkg", "1.2", ("demo_helper", "demo_pkg"))
     assert [str(r) for r in browser_requirements(info, "3.14.0")] == ["numpy>=1.26"]
+    assert [str(r) for r in browser_requirements(info, "3.14.0", ("fancy",))] == [
+        "numpy>=1.26", 'rich; extra == "fancy"']
 
 
 @pytest.mark.parametrize(
@@ -199,6 +201,23 @@ def test_lock_file_is_written_from_the_files_and_verified(tmp_path, make_wheel):
     write_lock({"info": lock["info"], "packages": pkgs}, d / "pyodide-lock.json")
     problems = verify_lock(d / "pyodide-lock.json")
     assert any("sha256 of b-2.0" in p for p in problems) and any("ghost" in p for p in problems)
+
+
+def test_lock_file_depends_take_a_packages_extras_when_asked(tmp_path, make_wheel):
+    """The project's own wheel is listed with its `course` extra (wasm.selfhost.mirror.OWN_EXTRAS):
+    loading it from the lock file then loads altair too, and micropip has nothing left to do."""
+    d = tmp_path / "pyodide"
+    wheels = {w.key: w for w in (
+        read_wheel(make_wheel(d, "tinytorch", "0.1.0", requires=[
+            "numpy", "altair ; extra == 'course'", "marimo ; extra == 'course'"])),
+        read_wheel(make_wheel(d, "numpy", "2.0")),
+        read_wheel(make_wheel(d, "altair", "6.0")),
+    )}
+    info = {"python": "3.14.0"}
+    assert build_lock(info, wheels, d)["packages"]["tinytorch"]["depends"] == ["numpy"]
+    with_extra = build_lock(info, wheels, d, {"tinytorch": ("course",)})["packages"]
+    assert with_extra["tinytorch"]["depends"] == ["altair", "numpy"]  # marimo: not a wheel of the site
+    assert with_extra["altair"]["depends"] == []
 
 
 def test_simple_index_links_every_wheel_with_its_hash(tmp_path):

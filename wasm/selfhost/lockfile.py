@@ -33,19 +33,20 @@ def entry(info: WheelInfo, digest: str, depends: list[str]) -> dict:
     }
 
 
-def build_lock(info: dict, wheels: dict[str, WheelInfo], directory: Path) -> dict:
+def build_lock(info: dict, wheels: dict[str, WheelInfo], directory: Path,
+               extras: dict[str, tuple[str, ...]] | None = None) -> dict:
     """The lock file for `wheels` (key -> wheel) as copied into `directory`.
 
     `info` is the upstream lock file's `info` block (ABI, platform, Python version), kept as is.
+    `extras` (key -> extras) adds the requirements of those extras to a package's `depends`.
     Dependencies that are not among `wheels` are left out of `depends`; the build reports them
     as missing instead of writing entries that would fail in the browser.
     """
     packages = {}
     for key in sorted(wheels):
         whl = wheels[key]
-        deps = sorted(
-            {canonicalize_name(r.name) for r in browser_requirements(whl, info["python"])} & set(wheels)
-        )
+        requires = browser_requirements(whl, info["python"], (extras or {}).get(key, ()))
+        deps = sorted({canonicalize_name(r.name) for r in requires} & set(wheels))
         packages[key] = entry(whl, sha256(directory / whl.path.name), deps)
     return {"info": dict(info), "packages": packages}
 

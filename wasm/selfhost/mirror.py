@@ -5,12 +5,18 @@ Layout (the folder the pages' `data-pyodide-index-url` points at):
     pyodide/pyodide.asm.mjs, pyodide.asm.wasm, python_stdlib.zip, ...   the runtime (npm package)
     pyodide/<wheel>.whl                                                  every wheel the apps need
     (the wheels and python_stdlib.zip hold bytecode, not sources: `bytecode` says why)
+    pyodide/<own wheel>.whl                                              tinytorch, as built (sources kept)
     pyodide/pyodide-lock.json                                            exactly those wheels, hashed
     pyodide/simple/<project>/index.html                                  PEP 503 index of the same
 
 Why the PEP 503 index: micropip consults the lock file first and an index only for packages the
 lock file does not list. Pointing `data-pypi-index-url` at this same-origin index (instead of
 PyPI) means a package the site does not carry fails with "not found" rather than reaching out.
+
+Why the project's own wheel is in the lock file too, with its `course` extra's requirements as
+`depends`: marimo's worker loads the packages a notebook imports from the lock file, all at once,
+and hands only the rest of the notebook's header to micropip. With tinytorch listed (and through
+it altair), nothing is left for micropip, whose resolution took 0.3-0.4 s of every page load.
 """
 
 from __future__ import annotations
@@ -27,6 +33,9 @@ from wasm.selfhost.lockfile import build_lock, verify_lock, write_lock
 from wasm.selfhost.resolve import Missing, resolve
 from wasm.selfhost.runtime import STDLIB, copy_runtime
 from wasm.selfhost.sources import WheelSource, sha256
+from wasm.selfhost.wheels import read_wheel
+
+OWN_EXTRAS = ("course",)  # the extra of the project's wheel the apps use (altair; marimo is the runtime)
 
 
 @dataclass
@@ -44,6 +53,7 @@ def build_mirror(
     roots: list[tuple[Requirement, str]],
     source: WheelSource,
     bytecode_cache: Path,
+    own_wheel: Path | None = None,
     log=print,
 ) -> MirrorReport:
     copy_runtime(runtime_dir, dest)
@@ -53,7 +63,12 @@ def build_mirror(
     # before the lock file: its hashes are of the compiled wheels
     precompile([dest / w.path.name for w in resolution.wheels.values()] + [dest / STDLIB],
                runtime_dir, bytecode_cache, log)
-    lock = build_lock(upstream_lock["info"], resolution.wheels, dest)
+    wheels, extras = dict(resolution.wheels), {}
+    if own_wheel is not None:  # as built: its frames keep their source lines (`bytecode`)
+        shutil.copy2(own_wheel, dest / own_wheel.name)
+        own = read_wheel(dest / own_wheel.name)
+        wheels[own.key], extras[own.key] = own, OWN_EXTRAS
+    lock = build_lock(upstream_lock["info"], wheels, dest, extras)
     write_lock(lock, dest / "pyodide-lock.json")
     write_simple_index(dest, lock)
     return MirrorReport(

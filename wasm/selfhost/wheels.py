@@ -99,10 +99,11 @@ def _top_level_names(names: list[str]) -> set[str]:
     return found
 
 
-def browser_requirements(info: WheelInfo, python: str) -> list[Requirement]:
-    """The wheel's requirements that apply in the browser (no extras, emscripten markers)."""
-    env = browser_environment(python)
-    return [r for r in info.requires if r.marker is None or r.marker.evaluate(env)]
+def browser_requirements(info: WheelInfo, python: str, extras: tuple[str, ...] = ()) -> list[Requirement]:
+    """The wheel's requirements that apply in the browser (emscripten markers), with those of
+    `extras` (none by default)."""
+    envs = [{**browser_environment(python), "extra": extra} for extra in ("", *extras)]
+    return [r for r in info.requires if r.marker is None or any(r.marker.evaluate(env) for env in envs)]
 
 
 def compatible(tags: frozenset[Tag], python_tag: str, platform: str) -> bool:
