@@ -7,6 +7,7 @@ under Node, and skips without it."""
 
 import base64
 import hashlib
+import importlib
 import importlib.util
 import shutil
 import subprocess
@@ -76,6 +77,44 @@ def test_the_compiled_archive_imports_without_sources_and_names_them_in_tracebac
             del sys.modules[name]
 
 
+def test_kept_sources_get_checked_bytecode_beside_them_that_python_uses(tmp_path, monkeypatch):
+    """tinytorch's wheel: every source stays (tracebacks show its code), with its bytecode where
+    Python looks first, checked against the source's hash; an edited source is compiled anew."""
+    target = tmp_path / "compiled.whl"
+    result = bytecode.compile_archive(str(make_wheel(tmp_path / "demo.whl")), str(target), "/site/",
+                                      keep_sources=True)
+    assert result == {"compiled": 2, "kept": ["demo/template.py"]}
+    pycs = {importlib.util.cache_from_source(name) for name in ("demo/__init__.py", "demo/core.py")}
+    with zipfile.ZipFile(target) as zf:
+        assert set(zf.namelist()) == set(FILES) | pycs | {f"{DIST_INFO}/RECORD"}
+        assert all(zf.read(name) == data for name, data in FILES.items())
+        rows = {line.split(",")[0]: line for line in zf.read(f"{DIST_INFO}/RECORD").decode().splitlines()}
+        for name in pycs:
+            data = zf.read(name)
+            assert data[4:8] == (3).to_bytes(4, "little")  # hash-based, checked (PEP 552)
+            assert rows[name] == f"{name},sha256={_digest(data)},{len(data)}"
+        zf.extractall(tmp_path / "site")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    compiled = []
+    sys.addaudithook(lambda event, args: event == "compile" and compiled.append(args[1]))
+    try:
+        import demo
+
+        assert demo.answer == 42 and demo.__file__.endswith("demo/__init__.py")
+        assert not [f for f in compiled if "demo" in str(f)]  # the bytecode was used as it is
+        with pytest.raises(ValueError, match="from demo") as raised:
+            demo.fail()
+        frame = traceback.extract_tb(raised.tb)[-1]
+        assert frame.filename.endswith("demo/core.py") and frame.line == "raise ValueError('from demo')"
+        del sys.modules["demo.core"]
+        (tmp_path / "site" / "demo" / "core.py").write_text("answer = 43\n")
+        assert importlib.import_module("demo.core").answer == 43  # edited: not the stale bytecode
+    finally:
+        for name in [m for m in sys.modules if m == "demo" or m.startswith("demo.")]:
+            del sys.modules[name]
+
+
 def test_an_archive_that_is_not_a_zip_fails_naming_it(tmp_path):
     bad = tmp_path / "bad.whl"
     bad.write_bytes(b"not a zip")
@@ -86,7 +125,7 @@ def test_an_archive_that_is_not_a_zip_fails_naming_it(tmp_path):
 def test_without_node_the_build_says_what_to_install(tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(bytecode.BytecodeUnavailable, match="node is not on PATH"):
-        bytecode._run_in_pyodide(tmp_path, [{"source": "a", "target": str(tmp_path / "t" / "a")}])
+        bytecode._run_in_pyodide(tmp_path, [{"source": "a", "target": str(tmp_path / "t" / "a")}], {})
 
 
 def _pyodide_runtime() -> Path:
@@ -99,6 +138,15 @@ def _pyodide_runtime() -> Path:
     return fetch_pyodide(marimo_pins()[1], cache_dir())
 
 
+def _in_pyodide(runtime: Path, folder: Path, wheel: Path, script: str) -> str:
+    """What `script`, run in the Pyodide of `runtime` with `wheel`'s path as its argument, prints."""
+    (folder / "inspect_pyc.py").write_text(script)
+    node = subprocess.run(["node", str(bytecode.RUNNER), str(runtime), str(folder), "inspect_pyc",
+                           str(wheel)], capture_output=True, text=True)
+    assert node.returncode == 0, node.stderr
+    return node.stdout.strip()
+
+
 def test_pyodide_compiles_for_its_own_python_and_the_result_is_cached(tmp_path):
     runtime = _pyodide_runtime()
     wheel = make_wheel(tmp_path / "demo-1.0-py3-none-any.whl")
@@ -108,14 +156,12 @@ def test_pyodide_compiles_for_its_own_python_and_the_result_is_cached(tmp_path):
 
     # Pyodide's Python reads it (its magic number, not this machine's), and it has no column
     # ranges (COMPILE_OPTIONS)
-    (tmp_path / "inspect_pyc.py").write_text(
-        "import importlib.util, marshal, sys, zipfile\n"
-        "data = zipfile.ZipFile('/host' + sys.argv[1]).read('demo/core.pyc')\n"
-        "print(data[:4] == importlib.util.MAGIC_NUMBER, list(marshal.loads(data[16:]).co_positions())[1])\n")
-    node = subprocess.run(["node", str(bytecode.RUNNER), str(runtime), str(tmp_path), "inspect_pyc",
-                           str(wheel)], capture_output=True, text=True)
-    assert node.returncode == 0, node.stderr
-    assert node.stdout.strip() == "True (1, 1, None, None)"  # line 1, no columns
+    printed = _in_pyodide(runtime, tmp_path, wheel,
+                          "import importlib.util, marshal, sys, zipfile\n"
+                          "data = zipfile.ZipFile('/host' + sys.argv[1]).read('demo/core.pyc')\n"
+                          "print(data[:4] == importlib.util.MAGIC_NUMBER, "
+                          "list(marshal.loads(data[16:]).co_positions())[1])\n")
+    assert printed == "True (1, 1, None, None)"  # line 1, no columns
 
     (tmp_path / "again").mkdir()
     again = make_wheel(tmp_path / "again" / wheel.name)
@@ -123,3 +169,40 @@ def test_pyodide_compiles_for_its_own_python_and_the_result_is_cached(tmp_path):
     bytecode.precompile([again], runtime, tmp_path / "cache", logged.append)
     assert logged == []  # taken from the cache: Pyodide was not started
     assert again.read_bytes() == wheel.read_bytes()
+
+
+def test_pyodide_compiles_kept_sources_with_column_ranges_for_its_own_cache_tag(tmp_path):
+    runtime = _pyodide_runtime()
+    wheel = make_wheel(tmp_path / "demo-1.0-py3-none-any.whl")
+    bytecode.precompile([wheel], runtime, tmp_path / "cache", lambda line: None, keep_sources=True)
+    printed = _in_pyodide(runtime, tmp_path, wheel,
+                          "import marshal, sys, zipfile\n"
+                          "pyc = f'demo/__pycache__/core.{sys.implementation.cache_tag}.pyc'\n"
+                          "data = zipfile.ZipFile('/host' + sys.argv[1]).read(pyc)\n"
+                          "print(sys.implementation.cache_tag, "
+                          "list(marshal.loads(data[16:]).co_positions())[1])\n")
+    # the browser's Python's tag, and columns: the traceback marks the code it shows
+    assert printed == "cpython-314 (1, 1, 9, 11)"  # `42` in `answer = 42`
+    with zipfile.ZipFile(wheel) as zf:
+        assert zf.read("demo/core.py") == FILES["demo/core.py"]
+
+
+IMPORT_TINYTORCH = """
+import sys
+compiled = []
+sys.addaudithook(lambda event, args: event == "compile" and compiled.append(str(args[1])))
+import tinytorch.course.charts, tinytorch.nn
+print(tinytorch.__file__, len([f for f in compiled if "tinytorch" in f]))
+"""
+
+
+def test_the_sites_tinytorch_imports_from_its_bytecode_with_sources_beside(course_site, tmp_path):
+    """In the site's own Pyodide, tinytorch (loaded from the site's lock file) imports without
+    compiling a module: its `__pycache__` bytecode is used, its sources are there."""
+    script = tmp_path / "import_tinytorch.py"
+    script.write_text(IMPORT_TINYTORCH)
+    runner = Path(__file__).resolve().parent / "pyodide_site.mjs"
+    run = subprocess.run(["node", str(runner), str(course_site.path), "tinytorch", str(script)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stdout.split() == ["/lib/python3.14/site-packages/tinytorch/__init__.py", "0"]

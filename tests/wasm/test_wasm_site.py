@@ -3,6 +3,7 @@
 import json
 import re
 import urllib.request
+import zipfile
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
@@ -102,11 +103,17 @@ def test_lock_file_matches_the_files(built_site):
     assert sorted(p.name for p in lock.parent.glob("*.whl")) == sorted(
         p["file_name"] for p in packages.values()
     )
-    # tinytorch is loaded from the lock file with what its course extra needs (no micropip step),
-    # as built: the same file as the wheel the pages' headers name, sources kept
+    # tinytorch is loaded from the lock file with what its course extra needs (no micropip step):
+    # the wheel the pages' headers name, every source kept, its bytecode beside each module
     assert packages["tinytorch"]["depends"] == sorted({"altair", "numpy"} & set(packages))
     wheel = "tinytorch-0.1.0-py3-none-any.whl"
-    assert (lock.parent / wheel).read_bytes() == (built_site.path / "public" / "wheels" / wheel).read_bytes()
+    with zipfile.ZipFile(lock.parent / wheel) as site_copy, \
+            zipfile.ZipFile(built_site.path / "public" / "wheels" / wheel) as built:
+        modules = [n for n in built.namelist() if n.endswith(".py")]
+        assert modules and all(site_copy.read(n) == built.read(n) for n in modules)
+        pycs = {n for n in site_copy.namelist() if n.endswith(".pyc")}
+        assert pycs == {f"{n.rsplit('/', 1)[0]}/__pycache__/{n.rsplit('/', 1)[1][:-3]}.cpython-314.pyc"
+                        for n in modules}
 
 
 def test_embedded_headers_install_tinytorch_from_the_site_with_satisfiable_pins(built_site):

@@ -5,7 +5,7 @@ Layout (the folder the pages' `data-pyodide-index-url` points at):
     pyodide/pyodide.asm.mjs, pyodide.asm.wasm, python_stdlib.zip, ...   the runtime (npm package)
     pyodide/<wheel>.whl                                                  every wheel the apps need
     (the wheels and python_stdlib.zip hold bytecode, not sources: `bytecode` says why)
-    pyodide/<own wheel>.whl                                              tinytorch, as built (sources kept)
+    pyodide/<own wheel>.whl                                              tinytorch: sources, bytecode beside
     pyodide/pyodide-lock.json                                            exactly those wheels, hashed
     pyodide/simple/<project>/index.html                                  PEP 503 index of the same
 
@@ -64,8 +64,9 @@ def build_mirror(
     precompile([dest / w.path.name for w in resolution.wheels.values()] + [dest / STDLIB],
                runtime_dir, bytecode_cache, log)
     wheels, extras = dict(resolution.wheels), {}
-    if own_wheel is not None:  # as built: its frames keep their source lines (`bytecode`)
+    if own_wheel is not None:  # its bytecode beside its sources: tracebacks keep their code
         shutil.copy2(own_wheel, dest / own_wheel.name)
+        precompile([dest / own_wheel.name], runtime_dir, bytecode_cache, log, keep_sources=True)
         own = read_wheel(dest / own_wheel.name)
         wheels[own.key], extras[own.key] = own, OWN_EXTRAS
     lock = build_lock(upstream_lock["info"], wheels, dest, extras)
