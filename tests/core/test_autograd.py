@@ -1,6 +1,7 @@
 """The autograd engine (tinytorch/core/autograd.py): graph walking, accumulation, grad modes,
 freeing the graph, anomaly detection, gradcheck itself, and an end-to-end XOR fit."""
 
+import asyncio
 import sys
 import threading
 
@@ -255,6 +256,27 @@ def test_grad_mode_is_per_thread():
         thread.start()
         thread.join()
     assert seen == [True]
+
+
+@pytest.mark.skipif(sys.platform == "emscripten", reason="Pyodide's event loop cannot be run to completion")
+def test_grad_mode_is_per_asyncio_task():
+    # marimo runs cells as tasks in the browser: a no_grad() in one must not switch off another's
+    async def in_no_grad(entered, release):
+        with tinytorch.no_grad():
+            entered.set()
+            await release.wait()
+
+    async def main():
+        entered, release = asyncio.Event(), asyncio.Event()
+        task = asyncio.create_task(in_no_grad(entered, release))
+        await entered.wait()
+        seen = autograd.is_grad_enabled()
+        release.set()
+        await task
+        return seen
+
+    assert asyncio.run(main())
+    assert autograd.is_grad_enabled()
 
 
 # ----- anomaly detection ------------------------------------------------------------------

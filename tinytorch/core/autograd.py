@@ -18,19 +18,18 @@ import cycle.
 from __future__ import annotations
 
 import contextlib
-import threading
+import contextvars
 
 import numpy as np
 
-
-class _Mode(threading.local):
-    """Per-thread switches: marimo may run cells on more than one thread."""
-
-    grad_enabled = True
-    detect_anomaly = False
-
-
-_mode = _Mode()
+# The two switches, per thread and per asyncio task (PyTorch keeps grad mode per thread; marimo
+# may run cells on more than one). ContextVars rather than a `threading.local`: in the browser,
+# marimo replaces `threading.local` with a Python emulation keyed by its synthetic threads, where
+# a read costs microseconds (~150 times a `ContextVar.get`), and every op reads the switches two
+# or three times: with them in a `threading.local`, a small MLP's training step took 1.5 times
+# as long in the browser's Python (bench/bench_grad_mode.py).
+_grad_enabled = contextvars.ContextVar("tinytorch_grad_enabled", default=True)
+_detect_anomaly = contextvars.ContextVar("tinytorch_detect_anomaly", default=False)
 
 # The profilers listening to every op (`tinytorch.perf.profiling.profile`). Checked once per op
 # forward and backward: while it is empty, profiling costs one list test.
@@ -38,7 +37,7 @@ profilers: list = []
 
 
 def is_grad_enabled() -> bool:
-    return _mode.grad_enabled
+    return _grad_enabled.get()
 
 
 class _GradMode(contextlib.ContextDecorator):
@@ -48,11 +47,11 @@ class _GradMode(contextlib.ContextDecorator):
         self.enabled = enabled
 
     def __enter__(self):
-        self.previous = _mode.grad_enabled
-        _mode.grad_enabled = self.enabled
+        self.previous = _grad_enabled.get()
+        _grad_enabled.set(self.enabled)
 
     def __exit__(self, *exc):
-        _mode.grad_enabled = self.previous
+        _grad_enabled.set(self.previous)
 
     def _recreate_cm(self):
         """A fresh instance for each call of a decorated function: `previous` lives on the
@@ -92,16 +91,16 @@ def detect_anomaly():
     straight into the NumPy array (`w.data[...] = ...`) bypasses them, so only here, where each
     input's bytes are hashed at forward, does backward see it.
     """
-    previous = _mode.detect_anomaly
-    _mode.detect_anomaly = True
+    previous = _detect_anomaly.get()
+    _detect_anomaly.set(True)
     try:
         yield
     finally:
-        _mode.detect_anomaly = previous
+        _detect_anomaly.set(previous)
 
 
 def is_anomaly_enabled() -> bool:
-    return _mode.detect_anomaly
+    return _detect_anomaly.get()
 
 
 class Function:
@@ -124,7 +123,7 @@ class Function:
         # Compared at backward with the versions then: see `_check_saved_unmodified`.
         self.input_versions = [t._version_counter[0] for t in inputs]
         self.output_version = 0
-        if _mode.detect_anomaly:  # a list of tuples: not mistaken for arrays the op saved
+        if _detect_anomaly.get():  # a list of tuples: not mistaken for arrays the op saved
             self.__dict__["input_digests"] = [(t.data, _digest(t.data)) for t in inputs]
 
     def forward(self, *arrays, **options) -> np.ndarray:
@@ -223,7 +222,7 @@ def backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
         input_grads = profilers[0].run(ctx, "backward", (g,), {}) if profilers else ctx.backward(g)
         if not isinstance(input_grads, tuple):
             input_grads = (input_grads,)
-        if _mode.detect_anomaly:
+        if _detect_anomaly.get():
             _check_finite(ctx, input_grads, "backward")
         for parent, needs, pg in zip(ctx.inputs, ctx.needs_input_grad, input_grads, strict=True):
             if not needs or pg is None:
