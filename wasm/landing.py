@@ -17,6 +17,7 @@ from collections import defaultdict
 from tinytorch.course import exercises, recording
 from tinytorch.course.course_map import MILESTONES, MODULES, TIERS
 from wasm.apps import App
+from wasm.page import FIRST_VISIT_WAIT
 
 LEGACY_KEY = "tinytorch.progress.v1"  # last opened, per app (and the old "done" checkmarks)
 EDIT, EMBED = "notebooks", "embed"  # site folders of the two views
@@ -209,7 +210,8 @@ def render_index(apps: list[App], build: dict) -> str:
         '<p class="start"><b>Start with 01 Tensor</b> and go in order; the milestones put what you built to '
         "work. <b>Open notebook</b> is the full notebook, where you edit the code and do the exercises; "
         "<b>view only</b> is the same notebook with the code hidden, for reading (and for embedding). "
-        "The first notebook takes 10 to 20 s to start Python in your browser; later ones start faster.</p>",
+        f"The first notebook takes {FIRST_VISIT_WAIT} to start Python in your browser; "
+        "later ones start faster.</p>",
         _progress("all"),
     ]
     for name, blurb, numbers in TIERS:

@@ -177,6 +177,13 @@ _LOADING_SCRIPT = """
 """
 
 
+# How long a first visit waits for Python, as the loading message and the course map say it. Measured
+# self-hosted on a quiet 2-core machine (docs/site.md, "Start-up, measured (sixth round)"): every
+# cell of an embed view run 5.5-7.2 s after navigation, of a notebook view 7.2-10.1 s; a second
+# visit 1-2 s less. A busier machine or a slower network adds to it, hence the round upper bound.
+FIRST_VISIT_WAIT = "5 to 10 seconds"
+
+
 def loading_message(view: str, label: str, blurb: str) -> str:
     """The banner's HTML: what is loading, about how long, what to do once it has."""
     name = html.escape(label)
@@ -188,8 +195,7 @@ def loading_message(view: str, label: str, blurb: str) -> str:
         todo = "Then the page runs by itself."
     return (
         f'<div id="tt-loading" role="status"><b>TinyTorch &middot; {name}</b>{what}<br>'
-        # measured on a quiet 2-core machine: 9-20 s on a first visit, 7-14 s after (docs/site.md)
-        "Starting Python in your browser (Pyodide): 10 to 20 seconds the first time, less once "
+        f"Starting Python in your browser (Pyodide): {FIRST_VISIT_WAIT} the first time, less once "
         f'your browser has cached it. {todo} <span class="tt-wait"></span> '
         '<a href="../../" target="_top">Course map</a></div>'
     )

@@ -7,6 +7,7 @@ from tinytorch.course.course_map import MILESTONES, MODULES
 from tinytorch.course.recording import BROWSER_KEY
 from wasm.apps import discover
 from wasm.landing import LEGACY_KEY, render_embed_page, render_index
+from wasm.page import FIRST_VISIT_WAIT
 
 NOTEBOOK = "import marimo\n\napp = marimo.App({args})\n\n\n@app.cell\ndef _():\n    return\n"
 
@@ -76,7 +77,7 @@ def test_index_links_existing_apps_and_marks_the_rest_coming(tmp_path):
     assert BROWSER_KEY in page and LEGACY_KEY in page and "localStorage" in page
     # where to start, what the two links mean, how long a first load takes
     assert "Start with 01 Tensor" in page and "<b>view only</b> is the same notebook" in page
-    assert "10 to 20 s" in page
+    assert f"takes {FIRST_VISIT_WAIT} to start Python" in page
 
 
 def test_modules_show_their_exercises_and_only_reading_modules_a_checkbox(tmp_path):

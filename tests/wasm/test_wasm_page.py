@@ -8,6 +8,7 @@ import pytest
 
 from wasm.page import (
     EMBED_STYLE,
+    FIRST_VISIT_WAIT,
     KERNEL_WATCH_SCRIPT,
     OUTPUTS_SHOWN_NOTE,
     configure,
@@ -99,7 +100,7 @@ def test_decorate_adds_the_course_loading_message_and_the_embed_style(view):
     page = decorate(MOUNTED, view, "04 Losses", "the number that tells a model which way to move")
     banner = page[page.index('<div id="tt-loading"'):page.index("</div>", page.index('id="tt-loading"'))]
     assert "TinyTorch &middot; 04 Losses" in banner and "The number that tells" in banner
-    assert "10 to 20 seconds" in banner and 'href="../../"' in banner
+    assert f"{FIRST_VISIT_WAIT} the first time" in banner and 'href="../../"' in banner
     assert ("Ctrl+Enter" in banner) == (view == "edit")
     assert (EMBED_STYLE in page) == (view == "embed")
     # The notebook view's database clutter (SQL cell button, "Data sources" panel) is hidden.
