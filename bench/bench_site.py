@@ -181,8 +181,9 @@ def first_visits(site: Path, against: Path | None, apps: list[dict], timeout: fl
 
 
 def _median_visit(visits: list[dict]) -> dict:
-    """The visit with the median time to every cell run (a failed one counts as slowest), and
-    with several, every visit's first- and second-visit times as "runs"."""
+    """The visit with the median time to every cell run (of an even number of visits, the slower
+    of the middle two: a real visit, so its other figures belong with it; a failed one counts as
+    slowest), and with several, every visit's first- and second-visit times as "runs"."""
     def key(visit):
         return visit.get("all_run_s", math.inf)
     row = dict(sorted(visits, key=key)[len(visits) // 2])
