@@ -29,14 +29,11 @@ if sys.platform == "emscripten":  # before LocalSwitch subclasses threading.loca
     import marimo  # noqa: F401  (installs marimo's browser shims, threading.local among them)
 
 REPO = Path(__file__).resolve().parents[1] if "__file__" in globals() else None
-SITE_RUNNER = "tests/wasm/pyodide_site.mjs"
 
 
 class LocalSwitch(threading.local):
     """A switch with ContextVar's get/set, kept in a `threading.local` (whatever class
     `threading.local` is when this module runs: marimo's `AsyncLocal` in the browser)."""
-
-    value = None
 
     def __init__(self, default):
         self.value = default
@@ -106,11 +103,13 @@ def main() -> None:
     if not (args.site / "pyodide" / "pyodide-lock.json").is_file():
         sys.exit(f"{args.site} is not a self-hosted site (no pyodide/pyodide-lock.json): "
                  "build one with `python build_site.py --self-host --out <folder>`")
-    code = subprocess.call(["node", str(REPO / SITE_RUNNER), str(args.site.resolve()),
+    sys.path.insert(0, str(REPO))
+    from tests.wasm.pyodide_site import RUNNER
+
+    code = subprocess.call(["node", str(RUNNER), str(args.site.resolve()),
                             "marimo-base,tinytorch", str(Path(__file__).resolve())])
     if code:
         sys.exit(f"the run in the site's Pyodide failed (exit {code})")
-    sys.path.insert(0, str(REPO))
     import marimo  # noqa: F401  (natively it leaves threading.local as it is)
     measure()
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.wasm import pyodide_site
 from wasm.selfhost import bytecode
 
 DIST_INFO = "demo-1.0.dist-info"
@@ -199,10 +200,5 @@ print(tinytorch.__file__, len([f for f in compiled if "tinytorch" in f]))
 def test_the_sites_tinytorch_imports_from_its_bytecode_with_sources_beside(course_site, tmp_path):
     """In the site's own Pyodide, tinytorch (loaded from the site's lock file) imports without
     compiling a module: its `__pycache__` bytecode is used, its sources are there."""
-    script = tmp_path / "import_tinytorch.py"
-    script.write_text(IMPORT_TINYTORCH)
-    runner = Path(__file__).resolve().parent / "pyodide_site.mjs"
-    run = subprocess.run(["node", str(runner), str(course_site.path), "tinytorch", str(script)],
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr[-3000:]
-    assert run.stdout.split() == ["/lib/python3.14/site-packages/tinytorch/__init__.py", "0"]
+    out = pyodide_site.printed(course_site.path, "tinytorch", IMPORT_TINYTORCH, tmp_path)
+    assert out.split() == ["/lib/python3.14/site-packages/tinytorch/__init__.py", "0"]

@@ -3,10 +3,7 @@ charts through one jsonschema resolver once tinytorch.course is imported: the br
 jsonschema 4.17.3, where altair would otherwise build a resolver, and index the whole Vega-Lite
 schema, for every check (tinytorch/course/schema_resolver.py says why that matters)."""
 
-import subprocess
-from pathlib import Path
-
-RUNNER = Path(__file__).resolve().parent / "pyodide_site.mjs"
+from tests.wasm import pyodide_site
 
 THREE_CHARTS = """
 import jsonschema
@@ -22,10 +19,6 @@ print(jsonschema.__version__, schema_resolver.legacy_jsonschema(), len(made))
 
 
 def test_the_browsers_altair_checks_three_charts_with_one_resolver(course_site, tmp_path):
-    script = tmp_path / "three_charts.py"
-    script.write_text(THREE_CHARTS)
-    run = subprocess.run(["node", str(RUNNER), str(course_site.path), "tinytorch", str(script)],
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr[-3000:]
-    version, legacy, resolvers = run.stdout.split()
-    assert (legacy, resolvers) == ("True", "1"), f"jsonschema {version}: {run.stdout}"
+    out = pyodide_site.printed(course_site.path, "tinytorch", THREE_CHARTS, tmp_path)
+    version, legacy, resolvers = out.split()
+    assert (legacy, resolvers) == ("True", "1"), f"jsonschema {version}: {out}"
