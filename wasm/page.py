@@ -179,7 +179,7 @@ _LOADING_SCRIPT = """
 
 # How long a first visit waits for Python, as the loading message and the course map say it. Measured
 # self-hosted on a quiet 2-core machine (docs/site.md, "Start-up, measured (sixth round)"): every
-# cell of an embed view run 5.5-7.2 s after navigation, of a notebook view 7.2-10.1 s; a second
+# cell of an embed view run 5.0-7.2 s after navigation, of a notebook view 7.2-10.1 s; a second
 # visit 1-2 s less. A busier machine or a slower network adds to it, hence the round upper bound.
 FIRST_VISIT_WAIT = "5 to 10 seconds"
 
